@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffRole(models.TextChoices):
+    ONE_STOP_OFFICER = "officer", _("Cán bộ Bộ phận Một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    LEADER = "leader", _("Lãnh đạo phê duyệt")
+    PUBLISHER = "publisher", _("Cán bộ công bố thủ tục hành chính")
+    AGENCY_ADMIN = "agency_admin", _("Quản trị đơn vị")
+
+
+# Django groups created by migration, one per role (name shown in the admin).
+ROLE_GROUPS = {
+    StaffRole.ONE_STOP_OFFICER: "Cán bộ Một cửa",
+    StaffRole.SPECIALIST: "Chuyên viên",
+    StaffRole.LEADER: "Lãnh đạo",
+    StaffRole.PUBLISHER: "Công bố thủ tục",
+    StaffRole.AGENCY_ADMIN: "Quản trị đơn vị",
+}
+
+# Model permissions each role's group holds ("app_label.codename").
+ROLE_PERMISSIONS = {
+    StaffRole.PUBLISHER: [
+        "procedures.view_procedure",
+        "procedures.add_procedure",
+        "procedures.change_procedure",
+        "procedures.publish_procedure",
+        *[f"procedures.{a}_{m}" for m in ("procedurestep", "submissionmethod", "dossiercomponent", "legalbasis") for a in ("view", "add", "change", "delete")],
+        "procedures.view_agency",
+        "procedures.view_sector",
+        "procedures.view_lifeevent",
+    ],
+    StaffRole.AGENCY_ADMIN: [
+        "procedures.view_procedure",
+        "procedures.view_agency",
+        "procedures.change_agency",
+        "procedures.view_sector",
+        "procedures.view_lifeevent",
+    ],
+    StaffRole.ONE_STOP_OFFICER: ["procedures.view_procedure", "procedures.view_agency"],
+    StaffRole.SPECIALIST: ["procedures.view_procedure", "procedures.view_agency"],
+    StaffRole.LEADER: ["procedures.view_procedure", "procedures.view_agency"],
+}

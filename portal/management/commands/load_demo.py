@@ -1,0 +1,30 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from accounts.demo import load_demo_users
+from accounts.models import User
+from procedures.demo import load_catalogue_demo
+from procedures.search import invalidate_search_caches
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu (một lần): danh mục quốc gia, tỉnh mẫu, thủ tục đầy đủ, tài khoản mẫu."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Nạp lại kể cả khi đã có dữ liệu mẫu")
+        parser.add_argument("--quiet-accounts", action="store_true", help="Không in danh sách tài khoản")
+
+    def handle(self, *args, force: bool, quiet_accounts: bool, **options):
+        if force or not User.objects.filter(username="congdan").exists():
+            call_command("import_catalogue", verbosity=0)
+            summary = load_catalogue_demo()
+            self.stdout.write(f"Đã nạp dữ liệu mẫu: {summary['agencies']} cơ quan, {summary['full_procedures']} thủ tục đầy đủ.")
+        else:
+            self.stdout.write("Dữ liệu mẫu đã có; bỏ qua (dùng --force để nạp lại).")
+        accounts = load_demo_users()
+        invalidate_search_caches()
+        if not quiet_accounts:
+            self.stdout.write("\nTài khoản mẫu (chỉ dùng khi phát triển):")
+            for username, password, label, agency in accounts:
+                where = f" — {agency}" if agency else ""
+                self.stdout.write(f"  {label:<36} {username:<11} mật khẩu: {password}{where}")

@@ -1,0 +1,57 @@
+"""Writes to the catalogue. Views, admin actions and commands call these, nothing else writes."""
+
+from __future__ import annotations
+
+import nh3
+from django.db import transaction
+from django.utils import timezone
+
+from portal.text import nfc
+
+from .constants import PublicationStatus
+from .models import Procedure
+
+RICH_TEXT_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td"}
+RICH_TEXT_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+
+
+def sanitize_rich_text(html: str) -> str:
+    """Staff-entered rich text, cleaned with nh3: no scripts, no styles, safe links only."""
+    return nh3.clean(
+        nfc(html or ""),
+        tags=RICH_TEXT_TAGS,
+        attributes=RICH_TEXT_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
+
+
+def _set_status(procedure: Procedure, *, status: str, actor, reason: str) -> Procedure:
+    with transaction.atomic():
+        locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+        if locked.status == status:
+            return locked
+        locked.status = status
+        fields = ["status", "updated_at"]
+        if status == PublicationStatus.PUBLISHED:
+            locked.published_at = timezone.now()
+            fields.append("published_at")
+        locked._change_reason = reason
+        locked._history_user = actor
+        locked.save(update_fields=fields)
+        return locked
+
+
+def procedure_publish(*, procedure: Procedure, actor) -> Procedure:
+    """Make a draft (or archived) procedure public. Writes a history row with the actor."""
+    return _set_status(procedure, status=PublicationStatus.PUBLISHED, actor=actor, reason="Công bố")
+
+
+def procedure_archive(*, procedure: Procedure, actor) -> Procedure:
+    """Withdraw a procedure from the public catalogue (bãi bỏ); it stays in history."""
+    return _set_status(procedure, status=PublicationStatus.ARCHIVED, actor=actor, reason="Bãi bỏ")
+
+
+def procedure_unpublish(*, procedure: Procedure, actor) -> Procedure:
+    """Take a procedure back to draft for rework."""
+    return _set_status(procedure, status=PublicationStatus.DRAFT, actor=actor, reason="Chuyển về bản nháp")

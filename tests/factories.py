@@ -1,0 +1,81 @@
+import factory
+
+from accounts.constants import ROLE_GROUPS, StaffRole
+from accounts.models import StaffAssignment, User
+from procedures.constants import AgencyKind, Channel, PublicationStatus
+from procedures.models import Agency, DossierComponent, Procedure, ProcedureStep, SubmissionMethod
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    code = factory.Sequence(lambda n: f"000.90.{n:02d}.T99")
+    name = factory.Sequence(lambda n: f"Ủy ban nhân dân xã Thử Nghiệm {n}")
+    kind = AgencyKind.COMMUNE
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Procedure
+
+    code = factory.Sequence(lambda n: f"9.{n:06d}")
+    name = factory.Sequence(lambda n: f"Thủ tục thử nghiệm số {n}")
+    service_level = 2
+    status = PublicationStatus.PUBLISHED
+    is_detailed = True
+
+    class Params:
+        draft = factory.Trait(status=PublicationStatus.DRAFT)
+        archived = factory.Trait(status=PublicationStatus.ARCHIVED)
+        online = factory.Trait(service_level=4)
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcedureStep
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    title = "Nộp hồ sơ"
+
+
+class MethodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubmissionMethod
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    channel = Channel.COUNTER
+    time_limit_days = 3
+    charge_vnd = 8000
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DossierComponent
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    name = "Tờ khai theo mẫu"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = "Nguyễn Thị Hoa"
+    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-nghiem-1")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_staff(agency: Agency, role: str = StaffRole.PUBLISHER, **kwargs) -> User:
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **kwargs)
+    StaffAssignment.objects.create(user=user, agency=agency, role=role)
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    return user

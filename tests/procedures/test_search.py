@@ -1,0 +1,141 @@
+"""Search on the real national catalogue (2,395 procedures) plus the demo synonyms."""
+
+import pytest
+from django.urls import reverse
+
+from procedures import search
+from procedures.models import Procedure, SearchSynonym
+
+pytestmark = pytest.mark.django_db
+
+
+def top(query: str, n: int = 5) -> list[str]:
+    _parsed, ids = search.search(Procedure.objects.published(), query)
+    by_id = Procedure.objects.in_bulk(ids[:n])
+    return [by_id[i].code for i in ids[:n]]
+
+
+def top_names(query: str, n: int = 5) -> list[str]:
+    _parsed, ids = search.search(Procedure.objects.published(), query)
+    by_id = Procedure.objects.in_bulk(ids[:n])
+    return [by_id[i].name for i in ids[:n]]
+
+
+@pytest.mark.parametrize("query", ["dang ky ket hon", "đăng ký kết hôn", "ĐĂNG KÍ KẾT HÔN", "kết hôn", "ket hon", "hôn kết đăng ký"])
+def test_marriage_first_with_or_without_diacritics_and_any_order(query):
+    assert top(query)[0] == "1.000894"
+
+
+@pytest.mark.parametrize("query", ["đăng ký khai sinh", "dang ki khai sinh", "khai sinh"])
+def test_plain_procedure_before_its_variants(query):
+    names = top_names(query, 4)
+    assert names[0] == "Thủ tục đăng ký khai sinh"
+    assert names.index("Thủ tục đăng ký khai sinh") < names.index("Thủ tục đăng ký khai sinh lưu động") if "Thủ tục đăng ký khai sinh lưu động" in names else True
+
+
+def test_partial_words_while_typing():
+    assert "1.000894" in top("dang ky ket ho", 3)
+    assert "1.000894" in top("đăng ký kết h", 3)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_code"),
+    [
+        ("bằng lái", "3.000347"),  # Đổi giấy phép lái xe
+        ("bang lai xe", "3.000347"),
+        ("GPLX", "3.000347"),
+        ("đổi bằng lái", "3.000347"),
+        ("CCCD", "2.001195"),  # Cấp đổi thẻ căn cước
+        ("làm căn cước", "2.001195"),
+        ("lý lịch tư pháp", "3.000333"),
+        ("li lich tu phap", "3.000333"),
+    ],
+)
+def test_everyday_words_and_abbreviations(query, expected_code):
+    assert expected_code in top(query, 3), (query, top_names(query, 5))
+
+
+def test_bhyt_finds_health_insurance():
+    names = " ".join(top_names("BHYT", 5)).lower()
+    assert "bảo hiểm y tế" in names
+
+
+def test_so_do_finds_land_use_certificate():
+    names = " ".join(top_names("sổ đỏ", 5)).lower()
+    assert "quyền sử dụng đất" in names
+
+
+def test_synonyms_are_editable_and_take_effect(client):
+    assert top("giấy hôn thú") == [] or top("giấy hôn thú")[0] != "1.000894"
+    SearchSynonym.objects.create(term="giấy hôn thú", expansions="kết hôn")
+    search.invalidate_search_caches()
+    assert top("giấy hôn thú")[0] == "1.000894"
+
+
+def test_popularity_breaks_ties():
+    # "tạm trú" matches many names; the most used (Đăng ký tạm trú) comes first.
+    assert top("tam tru")[0] == "1.004194"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "x" * 1000},
+        {"q": "a" * 5000},
+        {"q": "%"},
+        {"q": "%_%"},
+        {"q": "'\"; DROP TABLE procedures_procedure; --"},
+        {"q": "😀🎉"},
+        {"q": "\x00"},
+        {"q": "khai sinh", "level": "9"},
+        {"q": "khai sinh", "level": "abc"},
+        {"q": "khai sinh", "agency": "không-có"},
+        {"q": "khai sinh", "sector": "999999999"},
+        {"q": "khai sinh", "event": "<script>"},
+        {"q": "khai sinh", "audience": "aliens"},
+        {"q": "khai sinh", "page": "-1"},
+        {"q": "khai sinh", "page": "99999"},
+        {"page": "abc"},
+    ],
+)
+def test_odd_input_never_500(client, params):
+    response = client.get(reverse("procedures:list"), params)
+    assert response.status_code == 200
+    assert b"Traceback" not in response.content
+
+
+def test_unknown_filter_value_gets_a_notice_and_keeps_query(client):
+    response = client.get(reverse("procedures:list"), {"q": "kết hôn", "level": "abc"})
+    assert "bộ lọc không hợp lệ" in response.content.decode()
+    assert response.context["results_total"] > 0
+
+
+def test_nonexistent_filter_value_shows_zero_not_error(client):
+    response = client.get(reverse("procedures:list"), {"q": "kết hôn", "agency": "không-có"})
+    assert response.status_code == 200
+    assert response.context["results_total"] == 0
+
+
+def test_typo_gets_a_did_you_mean(client):
+    response = client.get(reverse("procedures:list"), {"q": "ket hoon"})
+    assert response.status_code == 200
+    ctx = response.context
+    assert ctx["results_total"] > 0 or ctx["correction"] == "ket hon"
+
+
+def test_suggestions_partial(client):
+    response = client.get(reverse("procedures:suggest"), {"q": "dang ky ket h"})
+    assert response.status_code == 200
+    assert "Thủ tục đăng ký kết hôn" in response.content.decode()
+
+
+def test_suggestions_short_query_is_empty(client):
+    response = client.get(reverse("procedures:suggest"), {"q": "d"})
+    assert response.status_code == 200
+    assert "<li" not in response.content.decode()
+
+
+def test_drafts_never_in_results(client):
+    Procedure.objects.filter(code="1.000894").update(status="draft")
+    assert "1.000894" not in top("đăng ký kết hôn", 20)
