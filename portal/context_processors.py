@@ -8,4 +8,5 @@ def portal(request: HttpRequest) -> dict:
     return {
         "PORTAL_NAME": settings.PORTAL_NAME_EN if english else settings.PORTAL_NAME,
         "DEBUG": settings.DEBUG,
+        "PORTAL_HOTLINE": settings.PORTAL_HOTLINE,
     }

@@ -25,6 +25,7 @@ def env_file(name: str, default: str = "") -> str:
 
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công")
 PORTAL_NAME_EN = env.str("PORTAL_NAME_EN", default="Public Service Portal")
+PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 SECRET_KEY = env_file("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")

@@ -1,0 +1,85 @@
+"""A citizen on a phone (360 px) and on a desktop (1280 px): search → procedure → form template."""
+
+import re
+
+import pytest
+
+from .conftest import assert_accessible, assert_no_horizontal_scroll, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_search_to_detail_to_template_download(page):
+    page.goto(page.base_url + "/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert_accessible(page, "home")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "home")
+
+    # Typing shows suggestions via htmx, without diacritics.
+    search = page.get_by_role("combobox", name="Tìm thủ tục hành chính")
+    search.fill("dang ky ket hon")
+    suggestion = page.locator("#q-home-suggestions a", has_text="Thủ tục đăng ký kết hôn").first
+    suggestion.wait_for(timeout=5000)
+    screenshot(page, "suggestions")
+
+    search.press("Enter")
+    page.wait_for_url(re.compile(r"/procedures/\?q="))
+    first = page.locator(".result-title a").first
+    assert first.inner_text().strip() == "Thủ tục đăng ký kết hôn"
+    assert_accessible(page, "results")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "results")
+
+    first.click()
+    page.wait_for_url(re.compile(r"/procedures/1\.000894/"))
+    assert page.get_by_role("heading", level=1).inner_text().strip() == "Thủ tục đăng ký kết hôn"
+    for heading in ("Trình tự thực hiện", "Thành phần hồ sơ", "Căn cứ pháp lý"):
+        assert page.get_by_role("heading", name=heading).count() == 1
+    assert page.get_by_role("link", name="Nộp hồ sơ trực tuyến").is_visible()
+    assert_accessible(page, "detail")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "detail")
+
+    with page.expect_download() as download_info:
+        page.locator("a", has_text="Tải mẫu").first.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    assert not page.js_errors, page.js_errors
+
+
+def test_filters_and_agencies_are_accessible(page):
+    page.goto(page.base_url + "/procedures/?q=khai+sinh")
+    page.locator(".facet a", has_text="Mức độ 4").first.click()
+    page.wait_for_url(re.compile(r"level=4"))
+    assert page.locator(".result-item").count() >= 1
+    assert_accessible(page, "filtered list")
+    assert_no_horizontal_scroll(page)
+
+    page.goto(page.base_url + "/agencies/")
+    assert_accessible(page, "agencies")
+    page.locator("a", has_text="Phường Kinh Bắc").first.click()
+    assert "Kinh Bắc" in page.get_by_role("heading", level=1).inner_text()
+    assert_accessible(page, "agency detail")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "agency")
+
+
+def test_keyboard_only_reaches_search_through_skip_link(page):
+    page.goto(page.base_url + "/procedures/1.001193/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Bỏ qua, đến nội dung chính"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main-content"
+
+
+def test_english_interface(page):
+    page.goto(page.base_url + "/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name=re.compile("Administrative procedures|Procedures")).count() >= 1
+    assert_accessible(page, "home in English")
