@@ -26,13 +26,12 @@ def load_demo_users() -> list[tuple[str, str, str, str]]:
     printed = []
     for username, full_name, password, role, agency_code, phone in DEMO_USERS:
         user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name, "phone": phone})
-        user.full_name = full_name
-        user.phone = phone
-        user.email = f"{username}@demo.dichvucong.local"
-        user.is_staff = role is not None
-        user.is_superuser = role == "superuser"
-        user.set_password(password)
-        user.save()
+        if created:  # existing accounts keep whatever the developer changed (and Argon2 is slow on purpose)
+            user.email = f"{username}@demo.dichvucong.local"
+            user.is_staff = role is not None
+            user.is_superuser = role == "superuser"
+            user.set_password(password)
+            user.save()
         agency_name = ""
         label = "Công dân"
         if role == "superuser":

@@ -49,9 +49,8 @@ def prepare() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from portal.text import fold
     from procedures.demo import load_catalogue_demo
-    from procedures.models import Procedure
+    from procedures.models import Procedure, search_text_for
 
     call_command("migrate", verbosity=0)
     if not Procedure.objects.filter(code="1.000894").exists():
@@ -66,7 +65,7 @@ def prepare() -> int:
         for i in range(missing):
             name = f"{rng.choice(names)} {rng.choice(qualifiers)}"[:900]
             code = f"8.{i:06d}"
-            batch.append(Procedure(code=code, name=name, status="published", popularity=rng.randint(0, 500), search_text=fold(f"{name} {code}")))
+            batch.append(Procedure(code=code, name=name, status="published", popularity=rng.randint(0, 500), search_text=search_text_for(name, code)))
         Procedure.objects.bulk_create(batch, batch_size=1000)
     return Procedure.objects.count()
 

@@ -14,13 +14,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.files import sniff
@@ -235,6 +234,23 @@ class ProcedureAdmin(SimpleHistoryAdmin):
         label = _("Xem trang công khai") if obj.status == PublicationStatus.PUBLISHED else _("Xem trước")
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label)
 
+    def _check_in_scope(self, request: HttpRequest, object_id) -> None:
+        # simple-history's views fetch the object without our scoped queryset: check it here.
+        try:
+            pk = int(object_id)
+        except (TypeError, ValueError) as exc:
+            raise Http404 from exc
+        if not self.get_queryset(request).filter(pk=pk).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_urls(self):
         custom = [
             path("<int:object_id>/publish/", self.admin_site.admin_view(self.status_view), {"action": "publish"}, name="procedures_procedure_publish"),
@@ -247,8 +263,9 @@ class ProcedureAdmin(SimpleHistoryAdmin):
         return _status_view(self, request, object_id, action)
 
 
-@require_POST
 def _status_view(model_admin: ProcedureAdmin, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     procedure = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
     if not model_admin.has_publish_permission(request):
         raise PermissionDenied
@@ -300,14 +317,6 @@ class SearchSynonymAdmin(admin.ModelAdmin):
     def expansions_short(self, obj: SearchSynonym) -> str:
         return "; ".join(obj.expansion_list)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        search.invalidate_search_caches()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        search.invalidate_search_caches()
-
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        search.invalidate_search_caches()
+        search.invalidate_search_caches()  # bulk delete sends no per-row signal

@@ -131,7 +131,12 @@ def load_agencies() -> dict[str, list[Agency]]:
 
 
 def _read_demo() -> dict:
-    return json.loads((DEMO_DIR / "procedures.json").read_text(encoding="utf-8"))
+    """catalogue.json (life events, synonyms) plus every procedures/*.json (lists of procedures)."""
+    data = json.loads((DEMO_DIR / "catalogue.json").read_text(encoding="utf-8"))
+    data["procedures"] = []
+    for path in sorted((DEMO_DIR / "procedures").glob("*.json")):
+        data["procedures"].extend(json.loads(path.read_text(encoding="utf-8")))
+    return data
 
 
 def load_life_events_and_synonyms(data: dict) -> None:

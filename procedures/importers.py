@@ -16,10 +16,10 @@ from pathlib import Path
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from portal.text import fold, nfc
+from portal.text import nfc
 
 from .constants import PublicationStatus
-from .models import Procedure, Sector
+from .models import Procedure, Sector, search_text_for
 
 PROCEDURE_COLUMNS = ["code", "name", "for_citizens", "for_businesses", "vertical", "weight"]
 SECTOR_COLUMNS = ["id", "name", "ministry"]
@@ -159,12 +159,12 @@ def import_catalogue(directory: Path, *, dry_run: bool = False) -> ImportReport:
             procedure = existing.get(code)
             if procedure is None:
                 to_create.append(
-                    Procedure(code=code, status=PublicationStatus.PUBLISHED, search_text=fold(f"{data['name']} {code}"), **data)
+                    Procedure(code=code, status=PublicationStatus.PUBLISHED, search_text=search_text_for(data["name"], code), **data)
                 )
             elif any(getattr(procedure, f) != data[f] for f in fields):
                 for f in fields:
                     setattr(procedure, f, data[f])
-                procedure.search_text = fold(f"{procedure.name} {code}")
+                procedure.search_text = search_text_for(procedure.name, code)
                 to_update.append(procedure)
             else:
                 report.unchanged += 1

@@ -24,6 +24,11 @@ from .constants import (
 )
 
 
+def search_text_for(name: str, code: str) -> str:
+    """Folded name and code with a leading space, so " word" finds a word start anywhere."""
+    return " " + fold(f"{name} {code}")
+
+
 class Agency(models.Model):
     """A public body: ministry, province, its departments, or commune (cơ quan)."""
 
@@ -103,14 +108,14 @@ class Procedure(models.Model):
 
     code = models.CharField(_("mã thủ tục"), max_length=60, unique=True, help_text=_("Ví dụ 1.000894; thủ tục địa phương có thêm hậu tố mã cơ quan."))
     name = models.CharField(_("tên thủ tục"), max_length=1000)
-    service_level = models.PositiveSmallIntegerField(_("mức độ dịch vụ công"), choices=ServiceLevel.choices, default=ServiceLevel.INFORMATION, db_index=True)
+    service_level = models.PositiveSmallIntegerField(_("mức độ dịch vụ công"), choices=ServiceLevel.choices, default=ServiceLevel.INFORMATION)
     implementing_levels = models.JSONField(
         _("cấp thực hiện"), default=list, blank=True, help_text=_("Một hoặc nhiều cấp: central, province, commune.")
     )
     sectors = models.ManyToManyField(Sector, blank=True, related_name="procedures", verbose_name=_("lĩnh vực"))
     life_events = models.ManyToManyField(LifeEvent, blank=True, related_name="procedures", verbose_name=_("sự kiện"))
-    for_citizens = models.BooleanField(_("đối tượng công dân"), default=True, db_index=True)
-    for_businesses = models.BooleanField(_("đối tượng doanh nghiệp, tổ chức"), default=False, db_index=True)
+    for_citizens = models.BooleanField(_("đối tượng công dân"), default=True)
+    for_businesses = models.BooleanField(_("đối tượng doanh nghiệp, tổ chức"), default=False)
     vertical = models.BooleanField(_("ngành dọc"), default=False, help_text=_("Do ngành quản lý theo hệ thống dọc (công an, thuế, bảo hiểm xã hội)."))
     owner_agency = models.ForeignKey(
         Agency,
@@ -128,7 +133,7 @@ class Procedure(models.Model):
     result = models.TextField(_("kết quả thực hiện"), blank=True)
     notes = models.TextField(_("lưu ý"), blank=True, help_text=_("Văn bản có định dạng; được làm sạch khi lưu."))
     next_steps = models.TextField(_("sau khi có kết quả"), blank=True, help_text=_("Người dân cần làm gì tiếp theo."))
-    status = models.CharField(_("trạng thái công bố"), max_length=20, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT, db_index=True)
+    status = models.CharField(_("trạng thái công bố"), max_length=20, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT)
     effective_from = models.DateField(_("có hiệu lực từ"), null=True, blank=True)
     effective_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
     published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
@@ -146,14 +151,15 @@ class Procedure(models.Model):
         verbose_name_plural = _("thủ tục hành chính")
         ordering = ["-popularity", "name"]
         permissions = [("publish_procedure", _("Công bố, bãi bỏ thủ tục"))]
-        indexes = [models.Index(fields=["status", "-popularity"], name="proc_status_pop_idx")]
+        # No index on status, level or audience: nearly every row is published, and search scans
+        # the folded column once anyway (an index on status made SQLite slower, not faster).
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
     def save(self, *args, **kwargs) -> None:
         # The folded copy is derived data, kept beside the name so search never re-folds rows.
-        self.search_text = fold(f"{self.name} {self.code}")
+        self.search_text = search_text_for(self.name, self.code)
         if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)

@@ -3,43 +3,49 @@
 How a query is understood
 1. It is folded (portal.text.fold): no diacritics, đ→d, ký/kí unified, lower case.
 2. Synonyms staff maintain in the admin (SearchSynonym) add alternatives: "bang lai" also
-   means "giay phep lai xe", "CCCD" also means "can cuoc", "lam" is replaced by "cap".
-3. A procedure matches an alternative when its folded name contains every word of it,
-   in any order, as a whole word or the start of one ("ket ho" finds "ket hon").
+   means "giay phep lai xe", "CCCD" means "can cuoc", "lam" also means "cap".
+3. A procedure matches an alternative when its folded name contains every word of it, in any
+   order, as a whole word or the start of one ("ket ho" finds "ket hon").
 
 How results are ranked (procedure_rank)
-   whole phrase at the start of the name > whole phrase anywhere > all words > by popularity,
-   and within a tier the shorter name first, so "Đăng ký khai sinh" precedes
-   "Đăng ký khai sinh lưu động" and "… có yếu tố nước ngoài".
+   name starts with the phrase > whole phrase > phrase with its last word still being typed >
+   all words > words only as prefixes; the words typed outrank a synonym's rewrite; within a tier
+   the shorter name first, so "Đăng ký khai sinh" precedes "… lưu động" and "… có yếu tố nước
+   ngoài"; then popularity.
 
 Backends
-   SQLite: candidates are found with LIKE over the folded column.
-   PostgreSQL: the same column is matched through a full-text index (to_tsvector('simple'),
-   prefix tsquery) and, when nothing matches (a typo), trigram word similarity (pg_trgm).
+   SQLite: one scan with instr() over the folded column (stored with a leading space).
+   PostgreSQL: the same column through a GIN full-text index (to_tsvector('simple'), prefix
+   tsquery) and, when nothing matches (a typo), trigram word similarity (pg_trgm).
    Ranking is the same Python function on both, so results agree.
+
+Cost per request: one matching query returning (id, text, popularity, code, level, audience);
+filters and facet counts are then computed in memory, with procedure↔sector/agency/event
+memberships held per process and rebuilt when the catalogue version changes (signals.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from functools import reduce
-from operator import or_
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from portal.text import fold, fold_words
 
-from .models import Procedure, SearchSynonym
+from .models import LifeEvent, Procedure, SearchSynonym
 
 MAX_TERMS = 12
 MAX_ALTERNATIVES = 16
-SYNONYM_CACHE_KEY = "procedures:synonyms:v1"
-VOCABULARY_CACHE_KEY = "procedures:vocabulary:v1"
+SYNONYM_CACHE_KEY = "procedures:synonyms:v2"
+VOCABULARY_CACHE_KEY = "procedures:vocabulary:v2"
+VERSION_CACHE_KEY = "procedures:catalogue-version"
+FACET_KEYS = ("level", "audience", "sector", "agency", "event")
 
 
 @dataclass
@@ -57,24 +63,21 @@ class ParsedQuery:
         return " ".join(self.words)
 
 
+# --- synonyms and query parsing ---------------------------------------------------------------
+
+
 def _synonym_table() -> list[tuple[list[str], list[list[str]], bool]]:
     table = cache.get(SYNONYM_CACHE_KEY)
     if table is None:
         table = []
         for syn in SearchSynonym.objects.all():
             term = fold_words(syn.term)
-            expansions = [fold_words(e) for e in syn.expansion_list]
-            expansions = [e for e in expansions if e]
+            expansions = [e for e in (fold_words(x) for x in syn.expansion_list) if e]
             if term and expansions:
                 table.append((term, expansions, syn.replaces))
-        # Longest terms first, so "bang lai xe" wins over "bang lai".
-        table.sort(key=lambda row: -len(row[0]))
+        table.sort(key=lambda row: -len(row[0]))  # "bang lai xe" before "bang lai"
         cache.set(SYNONYM_CACHE_KEY, table, 300)
     return table
-
-
-def invalidate_search_caches() -> None:
-    cache.delete_many([SYNONYM_CACHE_KEY, VOCABULARY_CACHE_KEY])
 
 
 def _find(words: list[str], term: list[str]) -> int:
@@ -86,74 +89,67 @@ def _find(words: list[str], term: list[str]) -> int:
 
 
 def parse_query(raw: str) -> ParsedQuery:
-    """Fold the query and expand synonyms into alternative word lists."""
+    """Fold the query and expand synonyms into alternative word lists (the typed words first)."""
     words = fold_words(raw or "")[:MAX_TERMS]
     parsed = ParsedQuery(raw=raw, words=words)
     if not words:
         return parsed
     alternatives: list[list[str]] = [words]
     for term, expansions, replaces in _synonym_table():
-        new_alternatives = []
+        rewritten = []
         for alt in alternatives:
             pos = _find(alt, term)
-            if pos < 0:
-                continue
-            for expansion in expansions:
-                new_alternatives.append(alt[:pos] + expansion + alt[pos + len(term) :])
-        if not new_alternatives:
+            if pos >= 0:
+                rewritten.extend(alt[:pos] + expansion + alt[pos + len(term) :] for expansion in expansions)
+        if not rewritten:
             continue
-        if replaces:
-            alternatives = [a for a in alternatives if _find(a, term) < 0] + new_alternatives
-        else:
-            alternatives = alternatives + new_alternatives
-        alternatives = alternatives[:MAX_ALTERNATIVES]
-    # Deduplicate, keeping order.
+        kept = [a for a in alternatives if _find(a, term) < 0] if replaces else alternatives
+        alternatives = (kept + rewritten)[:MAX_ALTERNATIVES]
     seen: set[tuple[str, ...]] = set()
-    parsed.alternatives = []
     for alt in alternatives:
-        key = tuple(alt)
-        if key not in seen:
-            seen.add(key)
+        if tuple(alt) not in seen:
+            seen.add(tuple(alt))
             parsed.alternatives.append(alt)
     return parsed
 
 
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
+# --- matching in the database -------------------------------------------------------------------
 
 _TSQUERY_SAFE = re.compile(r"^[0-9a-z]+$")
 
 
-def _alternative_q(words: list[str]) -> Q:
-    # Word-start matching: " word" inside " " + search_text. The leading space is stored
-    # in the pattern, not the column, so the LIKE stays simple; folded text is ASCII only.
-    return reduce(lambda a, b: a & b, (Q(search_text__startswith=w) | Q(search_text__contains=f" {w}") for w in words))
-
-
 def matching(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> QuerySet[Procedure]:
-    """Filter ``queryset`` to procedures matching any alternative of the query."""
+    """Filter ``queryset`` to procedures matching any alternative of the query (one scan)."""
     if parsed.is_empty:
         return queryset
-    if _is_postgres():
+    table = Procedure._meta.db_table
+    if connection.vendor == "postgresql":
         tsqueries = [" & ".join(f"{w}:*" for w in alt if _TSQUERY_SAFE.match(w)) for alt in parsed.alternatives]
         tsquery = " | ".join(f"({q})" for q in tsqueries if q)
         if not tsquery:
             return queryset.none()
-        return queryset.annotate(
-            _fts=RawSQL("to_tsvector('simple', procedures_procedure.search_text) @@ to_tsquery('simple', %s)", (tsquery,))
-        ).filter(_fts=True)
-    return queryset.filter(reduce(or_, (_alternative_q(alt) for alt in parsed.alternatives)))
+        sql = f"to_tsvector('simple', {table}.search_text) @@ to_tsquery('simple', %s)"  # noqa: S608 - table name is ours
+        return queryset.annotate(_hit=RawSQL(sql, (tsquery,))).filter(_hit=True)  # noqa: S611 - values are parameters
+    # Folded text is plain ASCII, so instr() on " word" is an exact, index-free word-start test.
+    clauses, params = [], []
+    for alt in parsed.alternatives:
+        clauses.append("(" + " AND ".join(f"instr({table}.search_text, %s) > 0" for _ in alt) + ")")
+        params.extend(f" {w}" for w in alt)
+    return queryset.annotate(_hit=RawSQL(" OR ".join(clauses), params)).filter(_hit=True)  # noqa: S611 - values are parameters
 
 
-def procedure_rank(search_text: str, popularity: int, parsed: ParsedQuery) -> tuple:
+# --- ranking ------------------------------------------------------------------------------------
+
+
+def procedure_rank(search_text: str, popularity: int, parsed: ParsedQuery, code_words: int = 0) -> tuple:
     """Sort key (ascending) for a candidate: closeness to the name, then popularity."""
-    name_words = search_text.split()
-    padded = f" {search_text} "
+    text = search_text.strip()
+    name_words = text.split()
+    padded = f" {text} "
     best_tier = 99
     for alt_index, alt in enumerate(parsed.alternatives):
         phrase = " ".join(alt)
-        if f" {phrase} " in f" {search_text[: len(phrase) + 1]} " or padded.startswith(f" thu tuc {phrase} "):
+        if padded.startswith(f" {phrase} ") or padded.startswith(f" thu tuc {phrase} "):
             tier = 0  # the name starts with exactly what was asked
         elif f" {phrase} " in padded:
             tier = 1  # the whole phrase, elsewhere in the name
@@ -163,21 +159,154 @@ def procedure_rank(search_text: str, popularity: int, parsed: ParsedQuery) -> tu
             tier = 3  # every word, in another order
         else:
             tier = 4  # every word, some only as the start of a word
-        # The words the person typed outrank a synonym's rewrite of them.
-        tier = tier * 2 + (1 if alt_index else 0)
-        best_tier = min(best_tier, tier)
-    # Fewer extra words = closer to what was asked ("khai sinh" before "khai sinh lưu động").
-    extra_words = max(len(name_words) - len(parsed.words), 0)
-    return (best_tier, extra_words // 4, -popularity, extra_words, search_text)
+        best_tier = min(best_tier, tier * 2 + (1 if alt_index else 0))
+    # The folded code is appended to the text; its words are not part of the name.
+    extra_words = max(len(name_words) - code_words - len(parsed.words), 0)
+    return (best_tier, extra_words // 4, -popularity, extra_words, text)
+
+
+# --- per-process memberships for filters and facets ---------------------------------------------
+
+
+def catalogue_version() -> int:
+    version = cache.get(VERSION_CACHE_KEY)
+    if version is None:
+        cache.add(VERSION_CACHE_KEY, 1, None)
+        version = cache.get(VERSION_CACHE_KEY) or 1
+    return version
+
+
+def bump_catalogue_version() -> None:
+    """Called when procedures or their links change: every process rebuilds its memberships."""
+    try:
+        cache.incr(VERSION_CACHE_KEY)
+    except ValueError:
+        cache.set(VERSION_CACHE_KEY, 2, None)
+    cache.delete(VOCABULARY_CACHE_KEY)
+
+
+def invalidate_search_caches() -> None:
+    cache.delete(SYNONYM_CACHE_KEY)
+    bump_catalogue_version()
+
+
+@dataclass
+class Memberships:
+    version: int
+    sectors: dict[int, tuple[str, ...]]
+    agencies: dict[int, tuple[str, ...]]
+    events: dict[int, tuple[str, ...]]
+
+
+_memberships: Memberships | None = None
+
+
+def memberships() -> Memberships:
+    """procedure id → sector codes / agency codes / event slugs (3 queries, once per version)."""
+    global _memberships
+    version = catalogue_version()
+    if _memberships is None or _memberships.version != version:
+
+        def collect(rows) -> dict[int, tuple[str, ...]]:
+            out: dict[int, list[str]] = {}
+            for pid, key in rows:
+                out.setdefault(pid, []).append(key)
+            return {pid: tuple(keys) for pid, keys in out.items()}
+
+        _memberships = Memberships(
+            version=version,
+            sectors=collect(Procedure.sectors.through.objects.values_list("procedure_id", "sector__code")),
+            agencies=collect(Procedure.agencies.through.objects.values_list("procedure_id", "agency__code")),
+            events=collect(Procedure.life_events.through.objects.values_list("procedure_id", "lifeevent__slug")),
+        )
+    return _memberships
+
+
+@dataclass
+class Row:
+    id: int
+    text: str
+    popularity: int
+    code: str
+    level: int
+    citizens: bool
+    businesses: bool
+
+
+@dataclass
+class SearchResult:
+    parsed: ParsedQuery
+    ids: list[int]
+    facet_counts: dict[str, Counter]
+    fuzzy: bool = False
+
+
+def _row_values(row: Row, members: Memberships) -> dict[str, tuple]:
+    audience = tuple(a for a, flag in (("citizens", row.citizens), ("businesses", row.businesses)) if flag)
+    return {
+        "level": (row.level,),
+        "audience": audience,
+        "sector": members.sectors.get(row.id, ()),
+        "agency": members.agencies.get(row.id, ()),
+        "event": members.events.get(row.id, ()),
+    }
+
+
+def run_search(queryset: QuerySet[Procedure], raw_query: str, filters: dict | None = None) -> SearchResult:
+    """Match (one query), filter and count facets in memory, rank in Python.
+
+    ``filters`` may hold level, audience, sector (code), agency (code) and event (slug).
+    Each facet is counted with every *other* filter applied.
+    """
+    filters = {k: v for k, v in (filters or {}).items() if k in FACET_KEYS and v not in (None, "")}
+    parsed = parse_query(raw_query)
+    fields = ("id", "search_text", "popularity", "code", "service_level", "for_citizens", "for_businesses")
+    rows = [Row(*values) for values in matching(queryset, parsed).values_list(*fields)]
+    fuzzy = False
+    if not rows and not parsed.is_empty:
+        fuzzy_ids = fuzzy_match_ids(queryset, parsed)
+        if fuzzy_ids:
+            order = {pid: i for i, pid in enumerate(fuzzy_ids)}
+            rows = sorted((Row(*v) for v in queryset.filter(id__in=fuzzy_ids).values_list(*fields)), key=lambda r: order[r.id])
+            fuzzy = True
+    members = memberships()
+    values = [_row_values(row, members) for row in rows]
+    wanted = {key: str(value) for key, value in filters.items()}
+
+    def passes(row_values: dict, skip: str | None = None) -> bool:
+        return all(wanted[k] in {str(v) for v in row_values[k]} for k in wanted if k != skip)
+
+    facet_counts: dict[str, Counter] = {key: Counter() for key in FACET_KEYS}
+    selected: list[Row] = []
+    for row, row_values in zip(rows, values, strict=True):
+        failing = [k for k in wanted if wanted[k] not in {str(v) for v in row_values[k]}]
+        if not failing:
+            selected.append(row)
+        if len(failing) > 1:
+            continue
+        for key in FACET_KEYS:
+            if not failing or failing == [key]:
+                facet_counts[key].update(row_values[key])
+    if fuzzy:
+        ids = [row.id for row in selected]
+    elif parsed.is_empty:
+        ids = [row.id for row in sorted(selected, key=lambda r: (-r.popularity, r.text))]
+    else:
+        ids = [row.id for row in sorted(selected, key=lambda r: procedure_rank(r.text, r.popularity, parsed, len(fold_words(r.code))))]
+    return SearchResult(parsed=parsed, ids=ids, facet_counts=facet_counts, fuzzy=fuzzy)
 
 
 def ranked_ids(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> list[int]:
-    """All matching ids, best first. One query; ranking happens in Python on (id, text, popularity)."""
-    rows = matching(queryset, parsed).values_list("id", "search_text", "popularity")
-    if parsed.is_empty:
-        return [row[0] for row in rows.order_by("-popularity", "search_text")]
-    scored = sorted(rows, key=lambda row: procedure_rank(row[1], row[2], parsed))
-    return [row[0] for row in scored]
+    """All matching ids, best first (no filters)."""
+    return run_search(queryset, parsed.raw).ids
+
+
+def search(queryset: QuerySet[Procedure], raw_query: str) -> tuple[ParsedQuery, list[int]]:
+    result = run_search(queryset, raw_query)
+    return result.parsed, result.ids
+
+
+# --- typos --------------------------------------------------------------------------------------
 
 
 def _vocabulary() -> list[str]:
@@ -186,37 +315,32 @@ def _vocabulary() -> list[str]:
         words: set[str] = set()
         for text in Procedure.objects.published().values_list("search_text", flat=True).iterator(chunk_size=2000):
             words.update(text.split())
-        for syn in SearchSynonym.objects.values_list("term", flat=True):
-            words.update(fold_words(syn))
-        vocab = sorted(words)
-        cache.set(VOCABULARY_CACHE_KEY, vocab, 600)
+        for term in SearchSynonym.objects.values_list("term", flat=True):
+            words.update(fold_words(term))
+        for name in LifeEvent.objects.values_list("name", flat=True):
+            words.update(fold_words(name))
+        vocab = sorted(w for w in words if not w.isdigit())
+        cache.set(VOCABULARY_CACHE_KEY, vocab, 3600)
     return vocab
 
 
 def suggest_correction(parsed: ParsedQuery) -> str | None:
-    """A "did you mean" for a query with no results: each unknown word mapped to the closest known word."""
+    """A "did you mean" for a query with no results: unknown words mapped to the closest known word."""
     if parsed.is_empty:
         return None
     vocab = _vocabulary()
     known = set(vocab)
-    corrected = []
-    changed = False
+    corrected, changed = [], False
     for word in parsed.words:
-        if word in known or len(word) < 3:
-            corrected.append(word)
-            continue
-        close = get_close_matches(word, vocab, n=1, cutoff=0.75)
-        if close:
-            corrected.append(close[0])
-            changed = True
-        else:
-            corrected.append(word)
+        close = [] if word in known or len(word) < 3 else get_close_matches(word, vocab, n=1, cutoff=0.75)
+        corrected.append(close[0] if close else word)
+        changed = changed or bool(close)
     return " ".join(corrected) if changed else None
 
 
-def fuzzy_ids(queryset: QuerySet[Procedure], parsed: ParsedQuery, limit: int = 20) -> list[int]:
+def fuzzy_match_ids(queryset: QuerySet[Procedure], parsed: ParsedQuery, limit: int = 20) -> list[int]:
     """Typo-tolerant fallback on PostgreSQL: pg_trgm word similarity over the folded name."""
-    if not _is_postgres() or parsed.is_empty:
+    if connection.vendor != "postgresql" or parsed.is_empty:
         return []
     from django.contrib.postgres.search import TrigramWordSimilarity
 
@@ -226,11 +350,6 @@ def fuzzy_ids(queryset: QuerySet[Procedure], parsed: ParsedQuery, limit: int = 2
         .order_by("-sim", "-popularity")
         .values_list("id", flat=True)[:limit]
     )
-
-
-def search(queryset: QuerySet[Procedure], raw_query: str) -> tuple[ParsedQuery, list[int]]:
-    parsed = parse_query(raw_query)
-    return parsed, ranked_ids(queryset, parsed)
 
 
 def folded(text: str) -> str:

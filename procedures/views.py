@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -40,20 +39,6 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _apply_filters(qs, filters: dict, skip: str | None = None):
-    if filters.get("level") and skip != "level":
-        qs = qs.filter(service_level=filters["level"])
-    if filters.get("audience") and skip != "audience":
-        qs = qs.filter(selectors.AUDIENCE_FILTERS[filters["audience"]])
-    if filters.get("sector") and skip != "sector":
-        qs = qs.filter(sectors__code=filters["sector"])
-    if filters.get("agency") and skip != "agency":
-        qs = qs.filter(agencies__code=filters["agency"])
-    if filters.get("event") and skip != "event":
-        qs = qs.filter(life_events__slug=filters["event"])
-    return qs
-
-
 def _url_with(filters: dict, **changes) -> str:
     params = {k: v for k, v in filters.items() if k != "page"}
     for key, value in changes.items():
@@ -64,53 +49,45 @@ def _url_with(filters: dict, **changes) -> str:
     return "?" + urlencode(params) if params else "?"
 
 
-def _facets(base_qs, filters: dict) -> dict:
-    """Counts per filter value, each computed with every *other* filter applied (one query each)."""
-    facets: dict[str, list[dict]] = {}
-
-    def entries(key: str, rows, labels: dict) -> list[dict]:
+def _facets(counts: dict, filters: dict) -> dict:
+    """Facet entries for the template: label, count (other filters applied), selected, toggle URL."""
+    labels = {
+        "level": {str(v): label for v, label in ServiceLevel.choices},
+        "audience": {str(v): label for v, label in Audience.choices},
+    }
+    top = {key: [value for value, _n in counts[key].most_common(FACET_LIMIT)] for key in ("sector", "agency", "event")}
+    for key in ("sector", "agency", "event"):
         current = filters.get(key)
-        out = []
-        for value, count in rows:
-            if value in (None, "") or value not in labels:
+        if current and current not in top[key]:
+            top[key].append(current)
+    labels["sector"] = dict(Sector.objects.filter(code__in=top["sector"]).values_list("code", "name"))
+    labels["agency"] = dict(Agency.objects.filter(code__in=top["agency"]).values_list("code", "name"))
+    labels["event"] = dict(LifeEvent.objects.filter(slug__in=top["event"]).values_list("slug", "name"))
+    facets = {}
+    for key in ("level", "audience", "event", "sector", "agency"):
+        if key in top:
+            values = top[key]
+        elif key == "level":
+            values = sorted(counts[key])
+        else:
+            values = [a.value for a in Audience]
+        current = str(filters.get(key, ""))
+        entries = []
+        for value in values:
+            label = labels[key].get(str(value))
+            if label is None:
                 continue
-            selected = str(current) == str(value)
-            out.append(
+            selected = current == str(value)
+            entries.append(
                 {
                     "value": value,
-                    "label": labels[value],
-                    "count": count,
+                    "label": label,
+                    "count": counts[key].get(value, 0),
                     "selected": selected,
                     "url": _url_with(filters, **{key: None if selected else value}),
                 }
             )
-        return out
-
-    level_rows = _apply_filters(base_qs, filters, "level").values_list("service_level").annotate(n=Count("id")).order_by("service_level")
-    facets["level"] = entries("level", level_rows, dict(ServiceLevel.choices))
-
-    aud_qs = _apply_filters(base_qs, filters, "audience")
-    counts = aud_qs.aggregate(c=Count("id", filter=Q(for_citizens=True)), b=Count("id", filter=Q(for_businesses=True)))
-    facets["audience"] = entries("audience", [(Audience.CITIZENS, counts["c"]), (Audience.BUSINESSES, counts["b"])], dict(Audience.choices))
-
-    def m2m(key: str, field: str, model, label_field: str) -> list[dict]:
-        rows = list(
-            _apply_filters(base_qs, filters, key)
-            .filter(**{f"{field}__isnull": False})
-            .values_list(f"{field}__{'code' if key != 'event' else 'slug'}")
-            .annotate(n=Count("id", distinct=True))
-            .order_by("-n")[:FACET_LIMIT]
-        )
-        current = filters.get(key)
-        if current and current not in {r[0] for r in rows}:
-            rows.append((current, 0))
-        lookup = "slug" if key == "event" else "code"
-        labels = dict(model.objects.filter(**{f"{lookup}__in": [r[0] for r in rows]}).values_list(lookup, label_field))
-        return entries(key, rows, labels)
-
-    facets["sector"] = m2m("sector", "sectors", Sector, "name")
-    facets["agency"] = m2m("agency", "agencies", Agency, "name")
-    facets["event"] = m2m("event", "life_events", LifeEvent, "name")
+        facets[key] = entries
     return facets
 
 
@@ -121,42 +98,33 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     if dropped:
         notices.append(_("Một số bộ lọc không hợp lệ nên đã được bỏ qua. Kết quả dưới đây không áp dụng các bộ lọc đó."))
     q = filters.get("q", "")
-    base_qs = selectors.public_procedures()
-    parsed = catalogue_search.parse_query(q)
-    filtered = _apply_filters(base_qs, filters)
-    if any(k in filters for k in ("sector", "agency", "event")):
-        filtered = filtered.distinct()
-    ids = catalogue_search.ranked_ids(filtered, parsed)
-    correction = None
-    fuzzy = False
-    if not ids and not parsed.is_empty:
-        ids = catalogue_search.fuzzy_ids(filtered, parsed)
-        fuzzy = bool(ids)
-        correction = catalogue_search.suggest_correction(parsed)
-    if q and parsed.is_empty:
+    result = catalogue_search.run_search(selectors.public_procedures(), q, filters)
+    if q and result.parsed.is_empty:
         notices.append(_("Từ khóa không có chữ hoặc số nào để tìm. Hãy thử tên thủ tục, ví dụ “đăng ký khai sinh”."))
+    correction = None
+    if not result.parsed.is_empty and (not result.ids or result.fuzzy):
+        correction = catalogue_search.suggest_correction(result.parsed)
 
-    paginator = Paginator(ids, settings.SEARCH_RESULTS_PER_PAGE)
+    paginator = Paginator(result.ids, settings.SEARCH_RESULTS_PER_PAGE)
     page_obj = paginator.get_page(filters.get("page") or 1)
-    by_id = Procedure.objects.prefetch_related("sectors", Prefetch("agencies", queryset=Agency.objects.only("id", "name", "code"))).in_bulk(list(page_obj.object_list))
-    results = [by_id[i] for i in page_obj.object_list if i in by_id]
-
-    facet_base = catalogue_search.matching(base_qs, parsed) if not fuzzy else base_qs.filter(id__in=ids)
+    page_ids = list(page_obj.object_list)
+    by_id = Procedure.objects.prefetch_related("sectors").in_bulk(page_ids)
+    page_prefix = _url_with(filters, page=None)
     context = {
         "q": q,
         "filters": filters,
-        "results": results,
+        "results": [by_id[i] for i in page_ids if i in by_id],
         "page_obj": page_obj,
         "paginator": paginator,
         "results_total": paginator.count,
-        "facets": _facets(facet_base, filters),
+        "facets": _facets(result.facet_counts, filters),
         "notices": notices,
         "correction": correction,
         "correction_url": _url_with(filters, q=correction) if correction else None,
-        "fuzzy": fuzzy,
+        "fuzzy": result.fuzzy,
         "clear_url": _url_with({"q": q} if q else {}),
-        "page_url_prefix": _url_with(filters, page=None) + ("&" if len(_url_with(filters, page=None)) > 1 else "") + "page=",
-        "has_filters": any(k in filters for k in ("level", "audience", "sector", "agency", "event")),
+        "page_url_prefix": page_prefix + ("&" if len(page_prefix) > 1 else "") + "page=",
+        "has_filters": any(k in filters for k in catalogue_search.FACET_KEYS),
     }
     return render(request, "procedures/list.html", context)
 
@@ -167,9 +135,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
     filters, _dropped = clean_filters({"q": request.GET.get("q", "")})
     q = filters.get("q", "")
     suggestions: list[Procedure] = []
-    parsed = catalogue_search.parse_query(q)
-    if len(parsed.folded) >= 2:
-        ids = catalogue_search.ranked_ids(selectors.public_procedures(), parsed)[: settings.SEARCH_SUGGESTIONS]
+    if len(catalogue_search.parse_query(q).folded) >= 2:
+        ids = catalogue_search.run_search(selectors.public_procedures(), q).ids[: settings.SEARCH_SUGGESTIONS]
         by_id = Procedure.objects.only("id", "code", "name", "service_level").in_bulk(ids)
         suggestions = [by_id[i] for i in ids if i in by_id]
     return render(request, "procedures/_suggestions.html", {"suggestions": suggestions, "q": q})

@@ -47,4 +47,4 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.synced-*
   touch "$stamp"
 fi
-mkdir -p var
+mkdir -p var/staticfiles

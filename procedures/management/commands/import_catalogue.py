@@ -25,6 +25,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"… và {len(exc.errors) - 200} lỗi khác")
             raise CommandError(f"Không nhập gì cả: {len(exc.errors)} lỗi. Sửa các dòng trên rồi chạy lại.") from exc
         invalidate_search_caches()
+        if options["verbosity"] == 0:
+            return
         prefix = "[thử] " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
