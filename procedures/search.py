@@ -38,7 +38,7 @@ from django.db.models.expressions import RawSQL
 
 from portal.text import fold, fold_words
 
-from .models import LifeEvent, Procedure, SearchSynonym
+from .models import Agency, LifeEvent, Procedure, SearchSynonym, Sector
 
 MAX_TERMS = 12
 MAX_ALTERNATIVES = 16
@@ -196,13 +196,14 @@ class Memberships:
     sectors: dict[int, tuple[str, ...]]
     agencies: dict[int, tuple[str, ...]]
     events: dict[int, tuple[str, ...]]
+    labels: dict[str, dict[str, str]]  # facet key → value → display name
 
 
 _memberships: Memberships | None = None
 
 
 def memberships() -> Memberships:
-    """procedure id → sector codes / agency codes / event slugs (3 queries, once per version)."""
+    """procedure id → sector codes / agency codes / event slugs, and their names (6 small queries, once per version)."""
     global _memberships
     version = catalogue_version()
     if _memberships is None or _memberships.version != version:
@@ -218,6 +219,11 @@ def memberships() -> Memberships:
             sectors=collect(Procedure.sectors.through.objects.values_list("procedure_id", "sector__code")),
             agencies=collect(Procedure.agencies.through.objects.values_list("procedure_id", "agency__code")),
             events=collect(Procedure.life_events.through.objects.values_list("procedure_id", "lifeevent__slug")),
+            labels={
+                "sector": dict(Sector.objects.values_list("code", "name")),
+                "agency": dict(Agency.objects.values_list("code", "name")),
+                "event": dict(LifeEvent.objects.values_list("slug", "name")),
+            },
         )
     return _memberships
 

@@ -14,9 +14,16 @@ from django.views.decorators.http import require_GET
 
 from . import search as catalogue_search
 from . import selectors
-from .constants import LEVEL_DESCRIPTIONS, TEMPLATE_FORMATS, Audience, ServiceLevel, online_scope_for_level
+from .constants import (
+    LEVEL_DESCRIPTIONS,
+    TEMPLATE_FORMATS,
+    Audience,
+    OnlineScope,
+    ServiceLevel,
+    online_scope_for_level,
+)
 from .forms import clean_filters
-from .models import Agency, LifeEvent, Procedure, Sector
+from .models import Agency, Procedure
 
 FACET_LIMIT = 12
 
@@ -60,9 +67,7 @@ def _facets(counts: dict, filters: dict) -> dict:
         current = filters.get(key)
         if current and current not in top[key]:
             top[key].append(current)
-    labels["sector"] = dict(Sector.objects.filter(code__in=top["sector"]).values_list("code", "name"))
-    labels["agency"] = dict(Agency.objects.filter(code__in=top["agency"]).values_list("code", "name"))
-    labels["event"] = dict(LifeEvent.objects.filter(slug__in=top["event"]).values_list("slug", "name"))
+    labels.update(catalogue_search.memberships().labels)
     facets = {}
     for key in ("level", "audience", "event", "sector", "agency"):
         if key in top:
@@ -108,7 +113,10 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(result.ids, settings.SEARCH_RESULTS_PER_PAGE)
     page_obj = paginator.get_page(filters.get("page") or 1)
     page_ids = list(page_obj.object_list)
-    by_id = Procedure.objects.prefetch_related("sectors").in_bulk(page_ids)
+    by_id = Procedure.objects.only("id", "code", "name", "service_level").in_bulk(page_ids)
+    members = catalogue_search.memberships()
+    for procedure in by_id.values():
+        procedure.sector_names = [members.labels["sector"].get(c, "") for c in members.sectors.get(procedure.pk, ())]
     page_prefix = _url_with(filters, page=None)
     context = {
         "q": q,
@@ -125,6 +133,10 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         "clear_url": _url_with({"q": q} if q else {}),
         "page_url_prefix": page_prefix + ("&" if len(page_prefix) > 1 else "") + "page=",
         "has_filters": any(k in filters for k in catalogue_search.FACET_KEYS),
+        # Resolved once here rather than per result row in the template.
+        "full_online_label": OnlineScope.FULL.label,
+        "partial_online_label": OnlineScope.PARTIAL.label,
+        "code_label": _("Mã"),
     }
     return render(request, "procedures/list.html", context)
 
