@@ -61,3 +61,18 @@ def test_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_unexpected_error_is_a_friendly_page_with_a_reference(client, monkeypatch):
+    from procedures import views
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(views.selectors, "popular_procedures", boom)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "secret internals" not in html and "Traceback" not in html
+    assert "Mã tham chiếu" in html  # a reference the person can quote to support
