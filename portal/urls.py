@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler400 = "portal.views.bad_request"

@@ -181,13 +181,31 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
+}
+# Publishing must not hang a request when the broker is down: fail fast, the sweeper re-drives.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Email: console in development, SMTP when EMAIL_URL / EMAIL_HOST is given.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+globals().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng Dịch vụ công <no-reply@dichvucong.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Notifications (notifications/): providers are plugins chosen here.
+SMS_PROVIDER = env.str("SMS_PROVIDER", default="simulator")  # simulator | dev | http
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_API_KEY = env_file("SMS_API_KEY", default="")
+SMS_BRANDNAME = env.str("SMS_BRANDNAME", default="CONG DVC")
+SMS_WEBHOOK_SECRET = env_file("SMS_WEBHOOK_SECRET", default="dev-only-sms-webhook-secret")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_WINDOW_SECONDS = env.int("NOTIFICATIONS_RETRY_WINDOW_SECONDS", default=4 * 3600)
+NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=180)
+NOTIFICATIONS_STALE_SENDING_SECONDS = env.int("NOTIFICATIONS_STALE_SENDING_SECONDS", default=600)
 
 # Security headers that hold everywhere; production.py tightens the rest.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -30,3 +30,5 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+# No development secret for receipts in production: without SMS_WEBHOOK_SECRET every receipt is refused.
+SMS_WEBHOOK_SECRET = env_file("SMS_WEBHOOK_SECRET", default="")

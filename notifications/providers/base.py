@@ -1,0 +1,75 @@
+"""The interface every channel provider implements. Providers are plugins: the core never
+checks which one it is talking to (the simulator is one plugin among others)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..models import Message
+
+
+class ProviderError(Exception):
+    """Base of provider failures; ``detail`` is safe to store (no secrets, no message text)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail[:500]
+
+
+class TemporaryFailure(ProviderError):
+    """Worth retrying: network error, timeout, 5xx, rate limit, operator busy."""
+
+
+class PermanentFailure(ProviderError):
+    """Never worth retrying: invalid number or address, rejected content, blocked recipient."""
+
+
+class InvalidSignature(Exception):
+    pass
+
+
+class MalformedPayload(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider_message_id: str
+    delivered: bool = False  # true when acceptance is the final word (no receipts will follow)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    event_id: str
+    status: str  # "delivered" or "failed"
+    provider_message_id: str = ""
+    reference: str = ""  # our Message.uuid, when the provider echoes it
+    permanent: bool = False
+    error: str = ""
+    raw: dict = field(default_factory=dict)
+
+
+class Provider:
+    name = "base"
+
+    def send(self, message: Message) -> SendResult:
+        raise NotImplementedError
+
+    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[Receipt]:
+        raise InvalidSignature("this provider sends no receipts")
+
+
+def sign(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(secret: str, body: bytes, signature: str | None) -> None:
+    """Constant-time HMAC-SHA256 check over the exact bytes received."""
+    if not secret:
+        raise InvalidSignature("no webhook secret configured")
+    if not signature or not hmac.compare_digest(sign(secret, body), signature.strip().lower()):
+        raise InvalidSignature("bad signature")

@@ -1,0 +1,76 @@
+"""SMS simulator: behaves like the HTTP gateway (dedupe on client reference, provider message ids,
+signed delivery receipts sent back to our webhook handler) without leaving the machine.
+
+Test numbers, like GOV.UK Notify's:
+  +84999000001 (and any other number)  delivered
+  +84999000002                          receipt: temporary failure (phone off for days)
+  +84999000003                          receipt: permanent failure (number does not exist)
+  +84999000004                          the gateway is busy: every send fails temporarily (retried)
+  +84999000005                          the gateway rejects the number at once (permanent)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .base import PermanentFailure, Provider, Receipt, SendResult, TemporaryFailure, sign, verify_signature
+from .sms_http import parse_receipts
+
+if TYPE_CHECKING:
+    from ..models import Message
+
+TEST_NUMBERS = {
+    "+84999000002": "temporary-failure",
+    "+84999000003": "permanent-failure",
+    "+84999000004": "gateway-busy",
+    "+84999000005": "rejected",
+}
+
+
+def signed_receipt(event: dict) -> tuple[bytes, str]:
+    body = json.dumps(event, separators=(",", ":")).encode()
+    return body, sign(settings.SMS_WEBHOOK_SECRET, body)
+
+
+class SimulatorSmsProvider(Provider):
+    name = "simulator"
+
+    def send(self, message: Message) -> SendResult:
+        from ..models import SimulatedSms
+        from ..tasks import simulator_deliver_receipt
+
+        outcome = TEST_NUMBERS.get(message.recipient, "delivered")
+        if outcome == "gateway-busy":
+            raise TemporaryFailure("gateway HTTP 503")
+        if outcome == "rejected":
+            raise PermanentFailure("gateway rejected: HTTP 400 invalid number")
+        provider_message_id = f"sim-{message.uuid.hex}"
+        try:
+            with transaction.atomic():
+                SimulatedSms.objects.create(
+                    reference=message.uuid, provider_message_id=provider_message_id, to=message.recipient, text=message.body_text, outcome=outcome
+                )
+        except IntegrityError:
+            # Same client reference again: the gateway accepts it but does not send it twice.
+            SimulatedSms.objects.filter(reference=message.uuid).update(submissions=F("submissions") + 1)
+            return SendResult(provider_message_id=provider_message_id)
+        event = {
+            "event_id": f"dlr-{message.uuid.hex}",
+            "message_id": provider_message_id,
+            "client_ref": str(message.uuid),
+            "status": "delivered" if outcome == "delivered" else "failed",
+            "permanent": outcome == "permanent-failure",
+            "error": "" if outcome == "delivered" else outcome,
+        }
+        # The operator's receipt arrives later, through the same signed webhook path a real gateway uses.
+        transaction.on_commit(lambda: simulator_deliver_receipt.delay(event))
+        return SendResult(provider_message_id=provider_message_id)
+
+    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[Receipt]:
+        verify_signature(settings.SMS_WEBHOOK_SECRET, body, headers.get("X-Signature"))
+        return parse_receipts(body)
