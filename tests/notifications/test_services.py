@@ -196,9 +196,11 @@ def test_resent_message_is_a_new_row():
 
 
 def test_broker_down_at_commit_loses_nothing(citizen, django_capture_on_commit_callbacks):
-    with mock.patch("notifications.tasks.send_message.delay", side_effect=ConnectionError("broker down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.notify(event="dossier_received", context=CONTEXT, user=citizen)
+    with (
+        mock.patch("notifications.tasks.send_message.delay", side_effect=ConnectionError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.notify(event="dossier_received", context=CONTEXT, user=citizen)
     assert Message.objects.filter(status=Status.QUEUED).count() == 2
     Message.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=10))
     services.sweep()  # broker is back (eager mode sends in-process)
