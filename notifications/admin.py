@@ -9,6 +9,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import gsm, rendering, services
@@ -79,12 +80,10 @@ class NotificationTemplateAdmin(SimpleHistoryAdmin):
         data = services.preview(obj, language)
         info = data["segments"]
         return format_html(
-            '<div class="notification-preview"><p><strong>SMS</strong> — {} {} · {} {} · {}</p><pre>{}</pre>'
+            '<div class="notification-preview"><p><strong>SMS</strong> — {} · {} · {}</p><pre>{}</pre>'
             "<p><strong>{}</strong> {}</p><pre>{}</pre></div>",
-            info.segments,
-            _("tin"),
-            info.units,
-            _("ký tự"),
+            ngettext("%(n)d tin", "%(n)d tin", info.segments) % {"n": info.segments},
+            ngettext("%(n)d ký tự", "%(n)d ký tự", info.units) % {"n": info.units},
             info.encoding,
             data["sms"],
             _("Tiêu đề thư:"),

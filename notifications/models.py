@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .constants import Channel, FailureKind, Preference, Status
@@ -17,7 +18,7 @@ from .constants import Channel, FailureKind, Preference, Status
 class NotificationTemplate(models.Model):
     """Wording of one kind of message (per event), in Vietnamese and English, editable by staff."""
 
-    event = models.SlugField(_("sự kiện"), max_length=60, unique=True, help_text=_("Mã kỹ thuật, ví dụ dossier_submitted."))
+    event = models.SlugField(pgettext_lazy("notification", "sự kiện"), max_length=60, unique=True, help_text=_("Mã kỹ thuật, ví dụ dossier_submitted."))
     name = models.CharField(_("tên"), max_length=200)
     description = models.TextField(_("khi nào gửi"), blank=True)
     is_active = models.BooleanField(_("đang dùng"), default=True)
@@ -76,7 +77,7 @@ class Message(models.Model):
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("người nhận"), max_length=254, db_index=True, help_text=_("Số điện thoại E.164 hoặc địa chỉ thư."))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages", verbose_name=_("người dùng"))
-    event = models.CharField(_("sự kiện"), max_length=60, db_index=True)
+    event = models.CharField(pgettext_lazy("notification", "sự kiện"), max_length=60, db_index=True)
     template = models.ForeignKey(NotificationTemplate, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("mẫu"))
     language = models.CharField(_("ngôn ngữ"), max_length=5, default="vi")
     subject = models.CharField(_("tiêu đề"), max_length=255, blank=True)

@@ -229,3 +229,12 @@ def test_provider_permanent_error_class_is_permanent():
     with mock.patch("notifications.providers.sms_simulator.SimulatorSmsProvider.send", side_effect=TemporaryFailure("busy")):
         other = _queued()
         assert services.message_send(other.pk).status == Status.QUEUED
+
+
+def test_sweep_command(capsys):
+    from django.core.management import call_command
+
+    _queued(recipient="+84912345670")
+    call_command("sweep_notifications", "--now")
+    assert "đưa vào hàng đợi: 1" in capsys.readouterr().out
+    assert Message.objects.get().status in (Status.SENT, Status.DELIVERED)
