@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Tài khoản")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

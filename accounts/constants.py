@@ -42,3 +42,16 @@ ROLE_PERMISSIONS = {
     StaffRole.SPECIALIST: ["procedures.view_procedure", "procedures.view_agency"],
     StaffRole.LEADER: ["procedures.view_procedure", "procedures.view_agency"],
 }
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class MemberRole(models.TextChoices):
+    REPRESENTATIVE = "representative", _("Người đại diện theo pháp luật")
+    MEMBER = "member", _("Người được ủy quyền")
+
+
+ACTING_AS_SESSION_KEY = "acting_as_organisation"

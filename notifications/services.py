@@ -401,3 +401,23 @@ def ensure_default_templates() -> int:
         )
         created += was_created
     return created
+
+
+def queue_email(
+    *, recipient: str, subject: str, text: str, html: str = "", event: str, user=None, security: bool = False, language: str = "vi"
+) -> Message:
+    """An already-rendered email (e.g. allauth's account emails) through the same outbox and worker."""
+    message = Message.objects.create(
+        channel=Channel.EMAIL,
+        recipient=recipient,
+        user=user if getattr(user, "pk", None) else None,
+        event=event[:60],
+        language=language,
+        subject=subject.replace("\n", " ")[:255],
+        body_text=text,
+        body_html=html,
+        is_security=security,
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message

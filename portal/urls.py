@@ -14,7 +14,11 @@ urlpatterns = [
     path("", procedure_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Staff sign in through the same allauth login (with MFA), never the admin's own form.
+    path("admin/login/", views.admin_login_redirect),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
     path("", include("notifications.urls")),

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -49,6 +52,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     broker = _broker_state()
     status = "ok" if database["ok"] and broker["ok"] else ("degraded" if database["ok"] else "down")
     return JsonResponse({"status": status, "database": database, "broker": broker}, status=200 if database["ok"] else 503)
+
+
+def admin_login_redirect(request: HttpRequest) -> HttpResponse:
+    next_url = request.GET.get("next") or "/admin/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/admin/"
+    return redirect(reverse("account_login") + "?" + urlencode({"next": next_url}))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -79,3 +79,21 @@ def make_staff(agency: Agency, role: str = StaffRole.PUBLISHER, **kwargs) -> Use
     StaffAssignment.objects.create(user=user, agency=agency, role=role)
     user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
     return user
+
+
+def login_staff(client, user) -> None:
+    """Sign a staff member in as the real flow leaves them: TOTP enrolled and this session past MFA."""
+    import time
+
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": now}, {"method": "mfa", "type": "totp", "at": now}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()

@@ -4,6 +4,7 @@ from django.urls import reverse
 from notifications import services
 from notifications.constants import Channel, FailureKind, Status
 from notifications.models import Message, NotificationTemplate
+from tests.factories import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("root-notif", "root@example.vn", "mat-khau-rat-dai-123")
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 

@@ -8,7 +8,14 @@ from django.urls import reverse
 from accounts.constants import StaffRole
 from procedures.constants import PublicationStatus
 from procedures.models import Procedure
-from tests.factories import AgencyFactory, ComponentFactory, ProcedureFactory, UserFactory, make_staff
+from tests.factories import (
+    AgencyFactory,
+    ComponentFactory,
+    ProcedureFactory,
+    UserFactory,
+    login_staff,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +37,7 @@ def procedures(communes):
 @pytest.fixture
 def publisher_a(communes, client):
     user = make_staff(communes[0], StaffRole.PUBLISHER)
-    client.force_login(user)
+    login_staff(client, user)
     return user
 
 
@@ -235,7 +242,7 @@ def test_citizen_cannot_reach_admin(client):
 def test_admin_smoke_every_page(client, django_user_model):
     """Every registered model: changelist, add form, and one change form render for a superuser."""
     admin_user = django_user_model.objects.create_superuser("root-smoke", "root@example.vn", "mat-khau-rat-dai-123")
-    client.force_login(admin_user)
+    login_staff(client, admin_user)
     procedure = Procedure.objects.filter(is_detailed=True).first()
     ComponentFactory(procedure=procedure)
     for model, model_admin in site._registry.items():

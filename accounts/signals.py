@@ -1,0 +1,41 @@
+"""Account events: tell the person about security changes; remember a fresh MFA enrolment."""
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.signals import (
+    email_changed,
+    password_changed,
+    password_reset,
+    password_set,
+    user_signed_up,
+)
+from allauth.mfa.signals import authenticator_added
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from . import services
+
+
+@receiver(password_changed)
+@receiver(password_set)
+@receiver(password_reset)
+def on_password_changed(sender, request, user, **kwargs) -> None:
+    services.notify_account_changed(user=user, what=_("mật khẩu"))
+
+
+@receiver(email_changed)
+def on_email_changed(sender, request, user, from_email_address, to_email_address, **kwargs) -> None:
+    old = from_email_address.email if from_email_address else ""
+    services.notify_account_changed(user=user, what=_("địa chỉ thư điện tử"), old_email=old)
+
+
+@receiver(user_signed_up)
+def on_signed_up(sender, request, user, **kwargs) -> None:
+    if kwargs.get("sociallogin") is not None:
+        services.save_eid_profile(user=user)
+
+
+@receiver(authenticator_added)
+def on_mfa_enrolled(sender, request, user, authenticator, **kwargs) -> None:
+    # Enrolling proves possession of the second factor: this session may enter the admin.
+    if request is not None:
+        record_authentication(request, user, "mfa", type=authenticator.type, enrolled=True)
