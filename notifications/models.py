@@ -161,3 +161,23 @@ class SimulatedSms(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.text[:40]}"
+
+
+class DevOutboxEntry(models.Model):
+    """Development only (DEV_OUTBOX): the full text of every message as it was handed to the provider,
+    so a developer or a browser test can read a sign-in code that the real log masks."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="dev_copy")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tin trong hộp thư thử nghiệm")
+        verbose_name_plural = _("hộp thư thử nghiệm")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import gsm, rendering
 from .constants import FINAL_STATUSES, Channel, FailureKind, Preference, Status, can_transition
-from .models import ContactPreference, DeliveryReceipt, Message, NotificationTemplate
+from .models import ContactPreference, DeliveryReceipt, DevOutboxEntry, Message, NotificationTemplate
 from .providers import provider_for, sms_provider
 from .providers.base import PermanentFailure, Receipt, TemporaryFailure
 
@@ -168,6 +168,11 @@ def message_send(message_id: int) -> SendOutcome | None:
     if not claimed:
         return None
     message = Message.objects.get(pk=message_id)
+    if settings.DEV_OUTBOX:
+        DevOutboxEntry.objects.get_or_create(
+            message=message,
+            defaults={"channel": message.channel, "recipient": message.recipient, "subject": message.subject, "body": message.body_text},
+        )
     provider = provider_for(message.channel)
     try:
         result = provider.send(message)

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
-from .models import Message
+from .models import DevOutboxEntry
 from .providers.base import InvalidSignature, MalformedPayload
 
 logger = logging.getLogger(__name__)
@@ -43,9 +43,9 @@ def sms_webhook(request: HttpRequest, provider: str) -> JsonResponse:
 
 @require_GET
 def dev_outbox(request: HttpRequest) -> HttpResponse:
-    """Development only: every SMS and email, newest first, so a person (or a browser test) can read
+    """Development only (DEV_OUTBOX, on with DEBUG): every SMS and email, newest first, so a person (or a browser test) can read
     the code or link they were sent."""
-    if not settings.DEBUG:
+    if not settings.DEV_OUTBOX:
         raise Http404
-    messages = Message.objects.select_related("user").order_by("-created_at", "-id")[:100]
-    return render(request, "notifications/dev_outbox.html", {"outbox": messages})
+    entries = DevOutboxEntry.objects.select_related("message").order_by("-created_at", "-id")[:100]
+    return render(request, "notifications/dev_outbox.html", {"outbox": entries})

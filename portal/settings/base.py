@@ -68,8 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.StaffSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -210,6 +210,8 @@ SMS_API_KEY = env_file("SMS_API_KEY", default="")
 SMS_BRANDNAME = env.str("SMS_BRANDNAME", default="CONG DVC")
 SMS_WEBHOOK_SECRET = env_file("SMS_WEBHOOK_SECRET", default="dev-only-sms-webhook-secret")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+# /dev/outbox/: a readable copy of every message (codes included). Never on in production.
+DEV_OUTBOX = env.bool("DEV_OUTBOX", default=DEBUG)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
 NOTIFICATIONS_RETRY_WINDOW_SECONDS = env.int("NOTIFICATIONS_RETRY_WINDOW_SECONDS", default=4 * 3600)
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=180)

@@ -32,3 +32,4 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 # No development secret for receipts in production: without SMS_WEBHOOK_SECRET every receipt is refused.
 SMS_WEBHOOK_SECRET = env_file("SMS_WEBHOOK_SECRET", default="")
+DEV_OUTBOX = False

@@ -22,3 +22,4 @@ STORAGES = {
 }
 if STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     STORAGES["default"] = {**STORAGES["default"], "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/media/"}}
+DEV_OUTBOX = True  # the browser tests read sign-in codes there, as a developer would
