@@ -39,7 +39,7 @@ def test_wrong_code_three_times_aborts(client, django_capture_on_commit_callback
     code = latest_code("+84912345601")
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(3):
-        response = client.post(reverse("account_verify_phone"), {"code": wrong})
+        client.post(reverse("account_verify_phone"), {"code": wrong})
     # After the attempts run out the code is dead, even the right one.
     client.post(reverse("account_verify_phone"), {"code": code})
     assert not User.objects.get(phone="+84912345601").phone_verified
