@@ -77,10 +77,14 @@ def test_message_rows_are_read_only(admin_client):
     assert admin_client.post(reverse("admin:notifications_message_change", args=[message.pk]), {"status": "delivered"}).status_code == 403
 
 
-def test_dev_outbox_only_in_debug(client, settings):
-    Message.objects.create(channel=Channel.SMS, recipient="+84912345678", event="security_code", body_text="Cong DVC: ma 246810")
-    settings.DEBUG = False
-    assert client.get("/dev/outbox/").status_code == 404
-    settings.DEBUG = True
+def test_dev_outbox_keeps_the_code_the_log_masks(client, settings, django_capture_on_commit_callbacks):
+    from tests.factories import UserFactory
+
+    user = UserFactory(phone="+84912345677", email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(event="security_code", context={"code": "246810", "minutes": 10}, user=user, channels=[Channel.SMS], security=True)
+    assert "246810" not in Message.objects.get().body_text  # masked once sent
     response = client.get("/dev/outbox/")
     assert response.status_code == 200 and "246810" in response.content.decode()
+    settings.DEV_OUTBOX = False
+    assert client.get("/dev/outbox/").status_code == 404
