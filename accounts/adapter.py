@@ -20,6 +20,7 @@ from .models import User
 from .validators import normalize_vn_phone
 
 CODE_MINUTES = 10
+EID_PROVIDER_ID = "vneid"
 
 
 class VietnamPhoneField(forms.CharField):
@@ -102,7 +103,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
-        from .services import apply_eid_claims
+        if sociallogin.account.provider != EID_PROVIDER_ID:
+            return user
+        from .services import apply_eid_claims, eid_claims
 
-        apply_eid_claims(user=user, claims=sociallogin.account.extra_data)
+        apply_eid_claims(user=user, claims=eid_claims(sociallogin.account.extra_data))
         return user

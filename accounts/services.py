@@ -66,6 +66,18 @@ def notify_account_changed(*, user: User, what: str, old_phone: str = "", old_em
             logger.warning("accounts: could not notify user %s of a %s change", user.pk, channel)
 
 
+def eid_claims(extra_data: dict | None) -> dict:
+    """The eID claims in a social account's ``extra_data``.
+
+    allauth (>= 65.11) stores ``{"userinfo": {...}, "id_token": {...}}`` for OpenID Connect; older
+    versions stored the claims flat. Userinfo wins over the id token, as in allauth's own extraction.
+    """
+    data = extra_data or {}
+    if "userinfo" in data or "id_token" in data:
+        return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+    return dict(data)
+
+
 def apply_eid_claims(*, user: User, claims: dict) -> None:
     """Fill name, identification number and date of birth from the national eID's verified claims."""
     name = claims.get("name") or " ".join(p for p in [claims.get("family_name"), claims.get("given_name")] if p)

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from . import services
+from .adapter import EID_PROVIDER_ID
 
 
 @receiver(password_changed)
@@ -30,7 +31,12 @@ def on_email_changed(sender, request, user, from_email_address, to_email_address
 
 @receiver(user_signed_up)
 def on_signed_up(sender, request, user, **kwargs) -> None:
-    if kwargs.get("sociallogin") is not None:
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is not None and sociallogin.account.provider == EID_PROVIDER_ID:
+        if not getattr(user, "_eid_profile", None):
+            # The social signup form (asking for the phone) keeps the pending login in the session,
+            # which drops what populate_user attached to the user: read the claims again.
+            services.apply_eid_claims(user=user, claims=services.eid_claims(sociallogin.account.extra_data))
         services.save_eid_profile(user=user)
 
 

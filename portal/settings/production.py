@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_file
+from .base import SOCIALACCOUNT_PROVIDERS, VNEID_ENABLED, env, env_file
 
 
 def _required(name: str) -> str:
@@ -33,3 +33,7 @@ LANGUAGE_COOKIE_SECURE = True
 # No development secret for receipts in production: without SMS_WEBHOOK_SECRET every receipt is refused.
 SMS_WEBHOOK_SECRET = env_file("SMS_WEBHOOK_SECRET", default="")
 DEV_OUTBOX = False
+
+# The eID's id token is trusted because it comes straight from the token endpoint: only over TLS.
+if VNEID_ENABLED and not SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]["settings"]["server_url"].startswith("https://"):
+    raise ImproperlyConfigured("VNEID_SERVER_URL must be an https:// URL in production.")

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         accounts = load_demo_users()
         invalidate_search_caches()
         if not quiet_accounts:
-            self.stdout.write("\nTài khoản mẫu (chỉ dùng khi phát triển):")
-            for username, password, label, agency in accounts:
+            self.stdout.write("\nTài khoản mẫu (chỉ dùng khi phát triển). Đăng nhập bằng thư điện tử hoặc số điện thoại:")
+            for email, password, label, agency, phone in accounts:
                 where = f" — {agency}" if agency else ""
-                self.stdout.write(f"  {label:<36} {username:<11} mật khẩu: {password}{where}")
+                self.stdout.write(f"  {label:<34} {email:<34} {phone:<13} mật khẩu: {password}{where}")
+            self.stdout.write("  Cán bộ bật xác thực hai lớp (ứng dụng TOTP) ở lần đầu vào /admin/. Mã SMS, thư: /dev/outbox/")
