@@ -27,3 +27,17 @@ def simulator_deliver_receipt(event: dict) -> None:
     """The simulator's operator callback: a signed body through the same handler as the webhook view."""
     body, signature = signed_receipt(event)
     services.handle_sms_webhook("simulator", body, {"X-Signature": signature})
+
+
+@shared_task(name="notifications.reminders_daily", ignore_result=True)
+def reminders_daily() -> dict:
+    from . import reminders
+
+    return reminders.run("daily")
+
+
+@shared_task(name="notifications.reminders_hourly", ignore_result=True)
+def reminders_hourly() -> dict:
+    from . import reminders
+
+    return reminders.run("hourly")

@@ -8,6 +8,7 @@ Development defaults live here or in ``dev.py``; production secrets have no defa
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -191,6 +192,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
+    "notifications-reminders-hourly": {"task": "notifications.reminders_hourly", "schedule": 3600.0},
+    # 07:00 in Asia/Ho_Chi_Minh (CELERY_TIMEZONE): before the one-stop shop opens.
+    "notifications-reminders-daily": {"task": "notifications.reminders_daily", "schedule": crontab(hour=7, minute=0)},
 }
 # Publishing must not hang a request when the broker is down: fail fast, the sweeper re-drives.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3

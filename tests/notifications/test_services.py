@@ -238,3 +238,30 @@ def test_sweep_command(capsys):
     call_command("sweep_notifications", "--now")
     assert "đưa vào hàng đợi: 1" in capsys.readouterr().out
     assert Message.objects.get().status in (Status.SENT, Status.DELIVERED)
+
+
+def test_reminder_registry_runs_each_and_survives_a_failure():
+    from notifications import reminders, tasks
+
+    calls = []
+
+    @reminders.register("test_ok", schedule="daily")
+    def ok():
+        calls.append("ok")
+        return 3
+
+    @reminders.register("test_broken", schedule="daily")
+    def broken():
+        raise RuntimeError("boom")
+
+    try:
+        assert tasks.reminders_daily() == {"test_broken": -1, "test_ok": 3}
+        assert calls == ["ok"]
+    finally:
+        reminders.DAILY.pop("test_ok")
+        reminders.DAILY.pop("test_broken")
+
+
+def test_beat_schedule_has_the_sweeper_and_reminders(settings):
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"notifications.sweep", "notifications.reminders_daily", "notifications.reminders_hourly"} <= names
