@@ -13,19 +13,21 @@ from .constants import Sex
 from .validators import validate_personal_id, validate_tax_code
 
 
-def _province_field(label) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, choices=[("", _("— Chọn tỉnh, thành phố —")), *units.provinces()])
+def _province_field(label, required: bool = False) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=required, choices=[("", _("— Chọn tỉnh, thành phố —")), *units.provinces()])
 
 
-def _commune_field(label) -> forms.CharField:
+def _commune_field(label, required: bool = False) -> forms.CharField:
     # Choices depend on the province: validated in clean_address().
-    return forms.CharField(label=label, required=False, max_length=10, widget=forms.Select(choices=[("", _("— Chọn xã, phường —"))]))
+    return forms.CharField(label=label, required=required, max_length=10, widget=forms.Select(choices=[("", _("— Chọn xã, phường —"))]))
 
 
 class AddressMixin:
     """Clean a (province, commune, street) triple into code + name fields."""
 
     def clean_address(self, prefix: str, required: bool) -> None:
+        if self.has_error(f"{prefix}_province_code") or self.has_error(f"{prefix}_commune_code"):
+            return
         province = self.cleaned_data.get(f"{prefix}_province_code") or ""
         commune = self.cleaned_data.get(f"{prefix}_commune_code") or ""
         if required and not province:
@@ -66,8 +68,8 @@ class ProfileForm(AddressMixin, forms.Form):
     )
     date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"))
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices, widget=forms.RadioSelect)
-    permanent_province_code = _province_field(_("Tỉnh, thành phố thường trú"))
-    permanent_commune_code = _commune_field(_("Xã, phường thường trú"))
+    permanent_province_code = _province_field(_("Tỉnh, thành phố thường trú"), required=True)
+    permanent_commune_code = _commune_field(_("Xã, phường thường trú"), required=True)
     permanent_street = forms.CharField(label=_("Số nhà, đường, thôn, tổ"), max_length=255, required=False, widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
     contact_same_as_permanent = forms.BooleanField(label=_("Địa chỉ liên hệ giống nơi thường trú"), required=False)
     contact_province_code = _province_field(_("Tỉnh, thành phố (địa chỉ liên hệ)"))
@@ -108,8 +110,8 @@ class OrganisationForm(AddressMixin, forms.Form):
     name = forms.CharField(label=_("Tên doanh nghiệp, tổ chức"), max_length=300, widget=forms.TextInput(attrs={"autocomplete": "organization"}))
     tax_code = forms.CharField(label=_("Mã số thuế"), max_length=20, help_text=_("10 chữ số; đơn vị phụ thuộc: 10 chữ số, dấu gạch, 3 chữ số."), widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     legal_representative = forms.CharField(label=_("Người đại diện theo pháp luật"), max_length=200)
-    hq_province_code = _province_field(_("Tỉnh, thành phố (trụ sở)"))
-    hq_commune_code = _commune_field(_("Xã, phường (trụ sở)"))
+    hq_province_code = _province_field(_("Tỉnh, thành phố (trụ sở)"), required=True)
+    hq_commune_code = _commune_field(_("Xã, phường (trụ sở)"), required=True)
     hq_street = forms.CharField(label=_("Số nhà, đường (trụ sở)"), max_length=255, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
