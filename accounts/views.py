@@ -58,7 +58,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def commune_options(request: HttpRequest) -> HttpResponse:
     """htmx: the communes of the chosen province, as <option>s."""
-    province = next((v for k, v in request.GET.items() if k.endswith("_province_code")), "")
+    # Whatever the select is called (profile, organisation, declaration address), its value is a province code.
+    known = dict(units.provinces())
+    province = next((v for v in request.GET.values() if v in known), "")
     return render(request, "accounts/_commune_options.html", {"communes": units.communes(province)})
 
 
