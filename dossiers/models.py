@@ -1,6 +1,12 @@
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .constants import Delivery, EventKind, Status
 
 
 class CalendarDay(models.Model):
@@ -63,3 +69,224 @@ class CalendarDay(models.Model):
             raise ValidationError(
                 {"kind": _("Thứ Bảy và Chủ nhật vốn là ngày nghỉ: hãy nhập ngày làm việc được nghỉ thay.")}
             )
+
+
+# --- online declarations (tờ khai điện tử) --------------------------------------------------------
+
+
+class OnlineForm(models.Model):
+    """The online declaration of one procedure, edited field by field in the admin."""
+
+    procedure = models.OneToOneField("procedures.Procedure", on_delete=models.CASCADE, related_name="online_form", verbose_name=_("thủ tục"))
+    intro = models.TextField(_("hướng dẫn"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tờ khai điện tử")
+        verbose_name_plural = _("tờ khai điện tử")
+
+    def __str__(self) -> str:
+        return str(self.procedure.name)
+
+    def current_version(self) -> "OnlineFormVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class OnlineFormField(models.Model):
+    """One item of a declaration: a field, a section heading, or a (repeatable) group of fields."""
+
+    TYPE_CHOICES = [
+        ("section", _("Tiêu đề phần")),
+        ("group", _("Nhóm trường (có thể lặp)")),
+        ("text", _("Văn bản ngắn")),
+        ("textarea", _("Văn bản dài")),
+        ("number", _("Số")),
+        ("date", _("Ngày")),
+        ("choice", _("Chọn một")),
+        ("yesno", _("Có / Không")),
+        ("phone", _("Số điện thoại")),
+        ("email", _("Thư điện tử")),
+        ("personal_id", _("Số định danh cá nhân")),
+        ("address", _("Địa chỉ (tỉnh → xã)")),
+    ]
+
+    form = models.ForeignKey(OnlineForm, on_delete=models.CASCADE, related_name="fields", verbose_name=_("tờ khai"))
+    group = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", limit_choices_to={"type": "group"},
+        verbose_name=_("thuộc nhóm"), help_text=_("Để trống nếu trường nằm ngoài nhóm."),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    key = models.SlugField(_("mã trường"), max_length=40, blank=True, help_text=_("Chữ thường không dấu, ví dụ ho_ten. Không cần với tiêu đề phần."))
+    type = models.CharField(_("loại"), max_length=20, choices=TYPE_CHOICES, default="text")
+    label = models.CharField(_("nhãn"), max_length=300)
+    label_en = models.CharField(_("nhãn tiếng Anh"), max_length=300, blank=True)
+    required = models.BooleanField(_("bắt buộc"), default=False)
+    help_text = models.CharField(_("gợi ý"), max_length=500, blank=True)
+    choices = models.TextField(_("các lựa chọn"), blank=True, help_text=_("Mỗi dòng một lựa chọn; có thể viết mã|nhãn."))
+    pattern = models.CharField(_("mẫu kiểm tra"), max_length=200, blank=True, help_text=_("Biểu thức chính quy, ví dụ [0-9]{6}."))
+    prefill = models.CharField(_("điền sẵn từ"), max_length=30, blank=True, help_text=_("Thuộc tính hồ sơ cá nhân dùng để điền sẵn."))
+    min_repeat = models.PositiveSmallIntegerField(_("số lần tối thiểu (nhóm)"), default=1)
+    max_repeat = models.PositiveSmallIntegerField(_("số lần tối đa (nhóm)"), default=1)
+
+    class Meta:
+        verbose_name = _("trường của tờ khai")
+        verbose_name_plural = _("các trường của tờ khai")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def as_schema_item(self) -> dict:
+        item: dict = {"type": self.type, "label": self.label}
+        if self.label_en:
+            item["label_en"] = self.label_en
+        if self.type == "section":
+            return item
+        item.update({"key": self.key, "required": self.required})
+        if self.help_text:
+            item["help"] = self.help_text
+        if self.pattern:
+            item["pattern"] = self.pattern
+        if self.prefill:
+            item["prefill"] = self.prefill
+        if self.type == "choice":
+            item["choices"] = [line.split("|", 1) if "|" in line else line for line in (c.strip() for c in self.choices.splitlines()) if line]
+        if self.type == "group":
+            item.update({"repeat": self.max_repeat > 1, "min": self.min_repeat, "max": self.max_repeat})
+            item["fields"] = [child.as_schema_item() for child in self.children.all()]
+        return item
+
+
+class OnlineFormVersion(models.Model):
+    """A frozen copy of the declaration's schema; every dossier keeps the version it was filled with."""
+
+    form = models.ForeignKey(OnlineForm, on_delete=models.CASCADE, related_name="versions", verbose_name=_("tờ khai"))
+    number = models.PositiveIntegerField(_("phiên bản"))
+    schema = models.JSONField(_("cấu trúc"))
+    created_at = models.DateTimeField(_("phát hành lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản tờ khai")
+        verbose_name_plural = _("các phiên bản tờ khai")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["form", "number"], name="uniq_form_version")]
+
+    def __str__(self) -> str:
+        return f"{self.form} v{self.number}"
+
+
+# --- dossiers ---------------------------------------------------------------------------------------
+
+
+def dossier_file_upload_to(instance: "DossierFile", filename: str) -> str:
+    # Generated names only: the citizen's file name is kept for display, never used on disk.
+    return f"dossiers/{instance.dossier.uuid.hex}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class Dossier(models.Model):
+    """Hồ sơ: from the first draft to the returned result."""
+
+    uuid = models.UUIDField(_("mã nội bộ"), default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True, help_text=_("<mã cơ quan>-<YYMMDD>-<NNNN>, cấp khi nộp."))
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("thủ tục"))
+    procedure_snapshot = models.JSONField(_("thông tin thủ tục khi nộp"), default=dict, blank=True)
+    form_version = models.ForeignKey(OnlineFormVersion, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("phiên bản tờ khai"))
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("người nộp"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", verbose_name=_("nộp nhân danh tổ chức")
+    )
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", verbose_name=_("cơ quan tiếp nhận"))
+    status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices, default=Status.DRAFT)
+    answers = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    delivery = models.CharField(_("cách nhận kết quả"), max_length=10, choices=Delivery.choices, blank=True)
+    delivery_address = models.JSONField(_("địa chỉ nhận kết quả"), default=dict, blank=True)
+    declaration_accepted = models.BooleanField(_("đã cam đoan"), default=False)
+    submission_key = models.UUIDField(_("khóa chống nộp trùng"), unique=True, null=True, blank=True, editable=False)
+    fee_vnd = models.PositiveIntegerField(_("phí (đồng)"), default=0)
+    charge_vnd = models.PositiveIntegerField(_("lệ phí (đồng)"), default=0)
+    time_limit_days = models.DecimalField(_("thời hạn (ngày làm việc)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    current_step = models.CharField(_("bước đang làm"), max_length=20, blank=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    acceptance_due_at = models.DateTimeField(_("hạn tiếp nhận"), null=True, blank=True, help_text=_("8 giờ làm việc sau khi nộp."))
+    due_at = models.DateTimeField(_("hạn trả kết quả"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("bản nháp hết hạn"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["applicant", "status"], name="dossier_applicant_idx"),
+            models.Index(fields=["agency", "status", "due_at"], name="dossier_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"{_('Bản nháp')} {self.uuid.hex[:8]}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+
+class DossierFile(models.Model):
+    """A document uploaded for one dossier component."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files", verbose_name=_("hồ sơ"))
+    component = models.ForeignKey("procedures.DossierComponent", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("thành phần hồ sơ"))
+    component_name = models.TextField(_("tên giấy tờ"), blank=True)
+    file = models.FileField(_("tệp"), upload_to=dossier_file_upload_to, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=200)
+    kind = models.CharField(_("định dạng"), max_length=10)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    purpose = models.CharField(_("mục đích"), max_length=20, default="application")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp của hồ sơ")
+        verbose_name_plural = _("tệp của hồ sơ")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DossierEvent(models.Model):
+    """The timeline and audit trail: who did what, when, with the note to the applicant."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("hồ sơ"))
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+    kind = models.CharField(_("loại"), max_length=30, choices=EventKind.choices)
+    from_status = models.PositiveSmallIntegerField(_("từ trạng thái"), choices=Status.choices, null=True, blank=True)
+    to_status = models.PositiveSmallIntegerField(_("sang trạng thái"), choices=Status.choices, null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("người thực hiện"))
+    actor_display = models.CharField(_("tên hiển thị"), max_length=200, blank=True)
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cơ quan"))
+    note_to_applicant = models.TextField(_("ghi chú cho người nộp"), blank=True)
+    internal_note = models.TextField(_("ghi chú nội bộ"), blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện của hồ sơ")
+        verbose_name_plural = _("diễn biến hồ sơ")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.get_kind_display()}"
+
+
+class DossierSequence(models.Model):
+    """The per-agency, per-day counter behind dossier codes (gap-free, locked on use)."""
+
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, verbose_name=_("cơ quan"))
+    day = models.DateField(_("ngày"))
+    last = models.PositiveIntegerField(_("số cuối"), default=0)
+
+    class Meta:
+        verbose_name = _("bộ đếm mã hồ sơ")
+        verbose_name_plural = _("bộ đếm mã hồ sơ")
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="uniq_dossier_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} {self.day}: {self.last}"

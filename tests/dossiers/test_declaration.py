@@ -2,7 +2,13 @@ from datetime import date
 
 import pytest
 
-from dossiers.declaration import DeclarationForm, SchemaError, iter_answer_rows, prefill_values, validate_schema
+from dossiers.declaration import (
+    DeclarationForm,
+    SchemaError,
+    iter_answer_rows,
+    prefill_values,
+    validate_schema,
+)
 
 MARRIAGE = [
     {"type": "section", "label": "Thông tin hai bên"},
