@@ -16,8 +16,18 @@ def dossiers_for_user(user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(Q(applicant=user) | Q(organisation__memberships__user=user)).distinct()
 
 
-def dossier_get_for_user(*, user, code: str | None = None, uuid: str | None = None) -> Dossier:
-    qs = dossiers_for_user(user).select_related("procedure", "agency", "form_version", "organisation")
+def dossiers_for_viewer(user) -> QuerySet[Dossier]:
+    """Applicants see their own; staff also see submitted dossiers of the agencies they belong to."""
+    own = Q(applicant=user) | Q(organisation__memberships__user=user)
+    if getattr(user, "is_staff", False):
+        own |= Q(agency__staff_assignments__user=user) & ~Q(status=Status.DRAFT)
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(own).distinct()
+
+
+def dossier_get_for_user(*, user, code: str | None = None, uuid: str | None = None, as_viewer: bool = False) -> Dossier:
+    qs = (dossiers_for_viewer(user) if as_viewer else dossiers_for_user(user)).select_related("procedure", "agency", "form_version", "organisation")
     dossier = qs.filter(code=code).first() if code else qs.filter(uuid=uuid).first() if uuid else None
     if dossier is None:
         raise Http404("dossier not found")

@@ -252,3 +252,28 @@
     }
   });
 })();
+
+/* Upload progress: a plain form still works without JavaScript; with it, the file goes up with
+   XMLHttpRequest so the <progress> bar moves, then the page reloads to show the result. */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-upload-progress]")) { return; }
+    var input = form.querySelector('input[type="file"]');
+    if (!input || !input.files || !input.files.length || !window.XMLHttpRequest || !window.FormData) { return; }
+    event.preventDefault();
+    var bar = form.querySelector("progress");
+    var button = form.querySelector('button[type="submit"]');
+    if (bar) { bar.hidden = false; bar.value = 0; }
+    if (button) { button.disabled = true; }
+    var request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.upload.addEventListener("progress", function (e) {
+      if (bar && e.lengthComputable) { bar.value = Math.round((e.loaded / e.total) * 100); }
+    });
+    request.addEventListener("load", function () { window.location.href = request.responseURL || window.location.href; });
+    request.addEventListener("error", function () { form.submit(); });
+    request.send(new FormData(form));
+  });
+})();

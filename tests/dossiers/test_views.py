@@ -1,0 +1,113 @@
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dossiers import services
+from dossiers.constants import Status
+from dossiers.models import Dossier
+from tests.factories import UserFactory
+
+from .test_submission import PDF, make_procedure, ready_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_start_needs_login(client):
+    procedure, _c = make_procedure()
+    response = client.get(reverse("dossiers:start", args=[procedure.code]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_wizard_walk_through(client):
+    procedure, component = make_procedure()
+    user = UserFactory(phone="+84912340001")
+    client.force_login(user)
+    response = client.get(reverse("dossiers:start", args=[procedure.code]))
+    draft = Dossier.objects.get(applicant=user)
+    assert response["Location"] == reverse("dossiers:draft_step", args=[draft.uuid, "agency"])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    agency = procedure.agencies.first()
+    response = client.post(reverse("dossiers:draft_step", args=[draft.uuid, "agency"]), {"agency": agency.pk, "continue": "1"})
+    assert response["Location"].endswith("/files/")  # no online form for this procedure: answers skipped
+    assert client.get(response["Location"]).status_code == 200
+    client.post(reverse("dossiers:draft_upload", args=[draft.uuid]), {"component": component.pk, "file": SimpleUploadedFile("to-khai.pdf", PDF)})
+    bad = client.post(reverse("dossiers:draft_upload", args=[draft.uuid]), {"component": component.pk, "file": SimpleUploadedFile("x.pdf", b"MZ...")}, follow=True)
+    assert "không phải ảnh" in bad.content.decode()
+    client.post(reverse("dossiers:draft_step", args=[draft.uuid, "files"]), {"continue": "1"})
+    client.post(reverse("dossiers:draft_step", args=[draft.uuid, "delivery"]), {"delivery": "online", "continue": "1"})
+    client.post(reverse("dossiers:draft_step", args=[draft.uuid, "fees"]), {"continue": "1"})
+    review = client.get(reverse("dossiers:draft_step", args=[draft.uuid, "review"]))
+    assert review.status_code == 200 and not review.context["problems"]
+    key = str(uuid.uuid4())
+    submit_url = reverse("dossiers:draft_submit", args=[draft.uuid])
+    response = client.post(submit_url, {"submission_key": key, "declaration": "yes"})
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED and response["Location"] == reverse("dossiers:submitted", args=[draft.code])
+    # Double click / back button: same dossier, no second one.
+    again = client.post(submit_url, {"submission_key": key, "declaration": "yes"})
+    assert again["Location"] == response["Location"]
+    assert client.get(response["Location"]).status_code == 200
+    detail = client.get(reverse("dossiers:detail", args=[draft.code]))
+    assert detail.status_code == 200 and draft.code in detail.content.decode()
+    assert client.get(reverse("dossiers:list")).status_code == 200
+
+
+def test_other_citizen_gets_404_everywhere(client):
+    draft, owner = ready_draft()
+    dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
+    stored = dossier.files.first()
+    client.force_login(UserFactory())
+    for url in [
+        reverse("dossiers:detail", args=[dossier.code]),
+        reverse("dossiers:file", args=[dossier.code, stored.pk]),
+        reverse("dossiers:receipt_pdf", args=[dossier.code]),
+        reverse("dossiers:submitted", args=[dossier.code]),
+        reverse("dossiers:draft_step", args=[draft.uuid, "agency"]),
+        reverse("dossiers:draft_file", args=[draft.uuid, stored.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert dossier.code not in client.get(reverse("dossiers:list")).content.decode()
+
+
+def test_owner_downloads_file_as_attachment(client):
+    draft, owner = ready_draft()
+    dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
+    client.force_login(owner)
+    response = client.get(reverse("dossiers:file", args=[dossier.code, dossier.files.first().pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_receipt_pdf(client):
+    draft, owner = ready_draft()
+    dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
+    client.force_login(owner)
+    response = client.get(reverse("dossiers:receipt_pdf", args=[dossier.code]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_public_lookup(client):
+    draft, owner = ready_draft()
+    dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
+    ok = client.get(reverse("dossiers:lookup"), {"code": dossier.code, "phone_last4": owner.phone[-4:]})
+    assert ok.status_code == 200 and ok.context["result"] == dossier
+    assert owner.full_name not in ok.content.decode()  # no personal data
+    wrong = client.get(reverse("dossiers:lookup"), {"code": dossier.code, "phone_last4": "0000" if owner.phone[-4:] != "0000" else "1111"})
+    assert wrong.context["result"] is None
+    for _ in range(6):
+        last = client.get(reverse("dossiers:lookup"), {"code": dossier.code, "phone_last4": "9999"})
+    assert last.status_code == 429
+
+
+def test_withdraw_from_the_dossier_page(client):
+    draft, owner = ready_draft()
+    dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
+    client.force_login(owner)
+    client.post(reverse("dossiers:detail", args=[dossier.code]), {"reason": "Nộp nhầm thủ tục"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.WITHDRAWN
