@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from dossiers.demo import load_online_forms
 from procedures.demo import load_catalogue_demo
 
 
@@ -9,6 +10,7 @@ def load_reference_data() -> None:
     """The real national catalogue plus the demo province and full procedures."""
     call_command("import_catalogue", verbosity=0)
     load_catalogue_demo()
+    load_online_forms()
 
 
 @pytest.fixture(scope="session")

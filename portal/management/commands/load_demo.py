@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import load_demo_users
 from accounts.models import User
+from dossiers.demo import load_online_forms
 from procedures.demo import load_catalogue_demo
 from procedures.search import invalidate_search_caches
 
@@ -18,7 +19,11 @@ class Command(BaseCommand):
         if force or not User.objects.filter(username="congdan").exists():
             call_command("import_catalogue", verbosity=0)
             summary = load_catalogue_demo()
-            self.stdout.write(f"Đã nạp dữ liệu mẫu: {summary['agencies']} cơ quan, {summary['full_procedures']} thủ tục đầy đủ.")
+            summary["online_forms"] = load_online_forms()
+            self.stdout.write(
+                f"Đã nạp dữ liệu mẫu: {summary['agencies']} cơ quan, {summary['full_procedures']} thủ tục đầy đủ, "
+                f"{summary['online_forms']} tờ khai điện tử."
+            )
         else:
             self.stdout.write("Dữ liệu mẫu đã có; bỏ qua (dùng --force để nạp lại).")
         accounts = load_demo_users()
