@@ -147,9 +147,10 @@ def test_agencies(client):
     assert client.get("/agencies/khong-co/").status_code == 404
 
 
-def test_dossier_start_page_for_online_procedure(client):
+def test_apply_online_asks_to_sign_in_first(client):
     response = client.get(reverse("dossiers:start", args=["1.000894"]))
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login") + "?next=")
 
 
 def _add_procedures(n: int) -> None:
