@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 # Apps that hold open business with a person register a check here (dossiers: "a dossier is open").
 # Each returns a reason to refuse deletion, or None.
 DELETION_BLOCKERS: list[Callable[[User], str | None]] = []
+# And clean up what may go with the account (dossiers: unsubmitted drafts).
+DELETION_CLEANUPS: list[Callable[[User], None]] = []
 
 
 class AccountError(Exception):
@@ -155,7 +158,32 @@ def account_delete(*, user: User) -> None:
     if user.is_staff:
         raise AccountError(_("Tài khoản cán bộ do quản trị đơn vị xóa."))
     with transaction.atomic():
-        user.delete()
+        for cleanup in DELETION_CLEANUPS:
+            cleanup(user)
+        try:
+            with transaction.atomic():
+                user.delete()
+        except ProtectedError:
+            # Finished dossiers are public records the agency must keep: the account is closed and
+            # its personal data removed instead, and the dossiers stay with a nameless applicant.
+            _anonymise(user)
+
+
+def _anonymise(user: User) -> None:
+    CitizenProfile.objects.filter(user=user).delete()
+    Membership.objects.filter(user=user).delete()
+    user.full_name = ""
+    user.first_name = user.last_name = ""
+    user.email = ""
+    user.phone = ""
+    user.phone_verified = False
+    user.username = f"deleted-{user.pk}"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).delete()
 
 
 def organisation_register(*, user: User, name: str, tax_code: str, legal_representative: str, **address) -> Organisation:

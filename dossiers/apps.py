@@ -2,6 +2,16 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _delete_drafts(user) -> None:
+    from .constants import Status
+    from .models import Dossier
+
+    for draft in Dossier.objects.filter(applicant=user, status=Status.DRAFT).prefetch_related("files"):
+        for stored in draft.files.all():
+            stored.file.delete(save=False)
+        draft.delete()
+
+
 def _open_dossier_blocker(user) -> str | None:
     from .constants import OPEN_STATUSES
     from .models import Dossier
@@ -17,7 +27,11 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self) -> None:
-        from accounts.services import DELETION_BLOCKERS
+        from accounts.services import DELETION_BLOCKERS, DELETION_CLEANUPS
+
+        from . import reminders  # noqa: F401 - registers the daily draft jobs
 
         if _open_dossier_blocker not in DELETION_BLOCKERS:
             DELETION_BLOCKERS.append(_open_dossier_blocker)
+        if _delete_drafts not in DELETION_CLEANUPS:
+            DELETION_CLEANUPS.append(_delete_drafts)

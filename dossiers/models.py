@@ -210,6 +210,7 @@ class Dossier(models.Model):
     acceptance_due_at = models.DateTimeField(_("hạn tiếp nhận"), null=True, blank=True, help_text=_("8 giờ làm việc sau khi nộp."))
     due_at = models.DateTimeField(_("hạn trả kết quả"), null=True, blank=True)
     expires_at = models.DateTimeField(_("bản nháp hết hạn"), null=True, blank=True)
+    expiry_reminded_at = models.DateTimeField(_("đã nhắc sắp hết hạn lúc"), null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -290,3 +291,19 @@ class DossierSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code} {self.day}: {self.last}"
+
+
+class Rating(models.Model):
+    """How the applicant rated the service once the dossier was finished (1–5)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating", verbose_name=_("hồ sơ"))
+    score = models.PositiveSmallIntegerField(_("mức hài lòng"), choices=[(i, str(i)) for i in range(1, 6)])
+    comment = models.TextField(_("góp ý"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("đánh giá lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá mức hài lòng")
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.score}/5"

@@ -296,3 +296,43 @@ def dossier_withdraw(*, dossier: Dossier, user, reason: str) -> Dossier:
     return locked
 
 
+
+
+def dossier_answer_supplement(*, dossier: Dossier, user, note: str, uploads: list[tuple]) -> Dossier:
+    """The applicant answers a supplement request (status 5): new documents and a note.
+
+    ``uploads`` is a list of (component or None, uploaded file). The dossier goes back to where
+    it was before the request (1 before receipt, 4 during processing) and the clock restarts.
+    """
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.status != Status.SUPPLEMENT_REQUESTED:
+            raise DossierError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
+        if not uploads and not note.strip():
+            raise DossierError(_("Hãy tải lên giấy tờ còn thiếu hoặc ghi chú trả lời."))
+        request_event = locked.events.filter(to_status=Status.SUPPLEMENT_REQUESTED).order_by("-at", "-id").first()
+        back_to = request_event.from_status if request_event and request_event.from_status in (Status.SUBMITTED, Status.PROCESSING) else Status.SUBMITTED
+        for component, upload in uploads:
+            draft_add_file(dossier=locked, component=component, upload=upload, purpose="supplement")
+        locked.status = back_to
+        locked.save(update_fields=["status", "updated_at"])
+        DossierEvent.objects.create(
+            dossier=locked, kind=EventKind.SUPPLEMENT_ANSWERED, from_status=Status.SUPPLEMENT_REQUESTED, to_status=back_to,
+            actor=user, actor_display=user.full_name, note_to_applicant=nfc(note)[:2000], agency=locked.agency,
+        )
+    return locked
+
+
+def dossier_rate(*, dossier: Dossier, user, score: int, comment: str):
+    """Rate the service once the dossier is finished; once per dossier."""
+    from .constants import FINAL_STATUSES
+    from .models import Rating
+
+    if dossier.status not in FINAL_STATUSES or dossier.status == Status.WITHDRAWN:
+        raise DossierError(_("Bạn có thể đánh giá khi hồ sơ đã có kết quả."))
+    if not 1 <= int(score) <= 5:
+        raise DossierError(_("Chọn mức từ 1 đến 5."))
+    rating, created = Rating.objects.get_or_create(dossier=dossier, defaults={"score": int(score), "comment": nfc(comment)[:2000]})
+    if not created:
+        raise DossierError(_("Hồ sơ này đã được đánh giá. Cảm ơn bạn."))
+    return rating

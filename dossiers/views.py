@@ -21,7 +21,7 @@ from portal import ratelimit
 from procedures import selectors as procedure_selectors
 
 from . import selectors, services, workdays
-from .constants import CLOCK_STOPPED, WITHDRAWABLE, Delivery, Status
+from .constants import CLOCK_STOPPED, FINAL_STATUSES, WITHDRAWABLE, Delivery, Status
 from .declaration import DeclarationForm, iter_answer_rows, nest_answers, prefill_values
 from .forms import AgencyForm, DeliveryForm, LookupForm, UploadForm, WithdrawForm
 from .models import Dossier
@@ -260,20 +260,16 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = selectors.dossier_get_for_user(user=request.user, code=code, as_viewer=True)
-    withdraw_form = WithdrawForm(request.POST or None) if dossier.status in WITHDRAWABLE and dossier.applicant_id == request.user.pk else None
+    is_applicant = dossier.applicant_id == request.user.pk
+    withdraw_form = WithdrawForm() if dossier.status in WITHDRAWABLE and is_applicant else None
+    can_answer = dossier.status == Status.SUPPLEMENT_REQUESTED and is_applicant
+    can_rate = is_applicant and dossier.status == Status.RETURNED and not hasattr(dossier, "rating")
     if request.method == "POST":
-        if withdraw_form is None or not withdraw_form.is_valid():
-            messages.error(request, _("Hãy ghi lý do rút hồ sơ."))
-        else:
-            try:
-                services.dossier_withdraw(dossier=dossier, user=request.user, reason=withdraw_form.cleaned_data["reason"])
-            except services.DossierError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Đã ghi nhận yêu cầu rút hồ sơ."))
+        _detail_action(request, dossier, is_applicant)
         return redirect("dossiers:detail", code=dossier.code)
     due = dossier.due_at or dossier.acceptance_due_at
-    remaining = workdays.remaining_working_days(due) if due and dossier.status not in CLOCK_STOPPED else None
+    remaining = workdays.remaining_working_days(due) if due and dossier.status not in CLOCK_STOPPED and dossier.status not in FINAL_STATUSES else None
+    request_event = dossier.events.filter(to_status=Status.SUPPLEMENT_REQUESTED).order_by("-at").first() if can_answer else None
     return render(
         request,
         "dossiers/detail.html",
@@ -284,10 +280,41 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "due": due,
             "remaining": remaining,
             "withdraw_form": withdraw_form,
+            "can_answer": can_answer,
+            "supplement_request": request_event,
+            "components": list(dossier.procedure.components.all()) if can_answer else [],
+            "can_rate": can_rate,
             "clock_stopped": dossier.status in CLOCK_STOPPED,
             "answer_rows": list(iter_answer_rows(dossier.form_version.schema, dossier.answers)) if dossier.form_version_id else [],
         },
     )
+
+
+def _detail_action(request: HttpRequest, dossier: Dossier, is_applicant: bool) -> None:
+    action = request.POST.get("action")
+    if not is_applicant:
+        raise Http404("only the applicant acts here")
+    try:
+        if action == "withdraw":
+            form = WithdrawForm(request.POST)
+            if not form.is_valid():
+                raise services.DossierError(_("Hãy ghi lý do rút hồ sơ."))
+            services.dossier_withdraw(dossier=dossier, user=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Đã ghi nhận yêu cầu rút hồ sơ."))
+        elif action == "supplement":
+            uploads = []
+            for component in dossier.procedure.components.all():
+                for upload in request.FILES.getlist(f"file_{component.pk}")[: settings.DOSSIER_MAX_FILES_PER_COMPONENT]:
+                    uploads.append((component, upload))
+            services.dossier_answer_supplement(dossier=dossier, user=request.user, note=request.POST.get("note", ""), uploads=uploads)
+            messages.success(request, _("Đã gửi giấy tờ bổ sung. Hồ sơ được chuyển lại cho cán bộ và thời hạn tiếp tục được tính."))
+        elif action == "rate":
+            services.dossier_rate(dossier=dossier, user=request.user, score=int(request.POST.get("score") or 0), comment=request.POST.get("comment", ""))
+            messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+        else:
+            raise services.DossierError(_("Thao tác không hợp lệ."))
+    except (services.DossierError, ValueError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, services.DossierError) else _("Chọn mức từ 1 đến 5."))
 
 
 @login_required

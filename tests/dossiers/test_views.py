@@ -108,6 +108,75 @@ def test_withdraw_from_the_dossier_page(client):
     draft, owner = ready_draft()
     dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
     client.force_login(owner)
-    client.post(reverse("dossiers:detail", args=[dossier.code]), {"reason": "Nộp nhầm thủ tục"})
+    client.post(reverse("dossiers:detail", args=[dossier.code]), {"action": "withdraw", "reason": "Nộp nhầm thủ tục"})
     dossier.refresh_from_db()
     assert dossier.status == Status.WITHDRAWN
+
+
+def test_answer_a_supplement_request(client):
+    from dossiers.constants import EventKind
+    from dossiers.models import DossierEvent
+
+    draft, owner = ready_draft()
+    dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
+    # (The processing issue's officer action; here written directly.)
+    DossierEvent.objects.create(dossier=dossier, kind=EventKind.STATUS, from_status=Status.SUBMITTED, to_status=Status.SUPPLEMENT_REQUESTED, note_to_applicant="Thiếu bản sao giấy khai sinh")
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.SUPPLEMENT_REQUESTED)
+    client.force_login(owner)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code]))
+    assert "Thiếu bản sao giấy khai sinh" in page.content.decode()
+    component = dossier.procedure.components.first()
+    response = client.post(
+        reverse("dossiers:detail", args=[dossier.code]),
+        {"action": "supplement", "note": "Đã bổ sung", f"file_{component.pk}": SimpleUploadedFile("bo-sung.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.files.filter(purpose="supplement").count() == 1
+    assert dossier.events.filter(kind=EventKind.SUPPLEMENT_ANSWERED).count() == 1
+
+
+def test_rating_only_when_finished_and_once(client):
+    draft, owner = ready_draft()
+    dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
+    client.force_login(owner)
+    client.post(reverse("dossiers:detail", args=[dossier.code]), {"action": "rate", "score": "5"})
+    assert not hasattr(Dossier.objects.get(pk=dossier.pk), "rating")
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.RETURNED)
+    client.post(reverse("dossiers:detail", args=[dossier.code]), {"action": "rate", "score": "4", "comment": "Nhanh"})
+    client.post(reverse("dossiers:detail", args=[dossier.code]), {"action": "rate", "score": "1"})
+    assert Dossier.objects.get(pk=dossier.pk).rating.score == 4
+    assert client.post(reverse("dossiers:detail", args=[dossier.code]), {"action": "rate", "score": "x"}).status_code == 302
+
+
+def test_draft_reminder_and_purge():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dossiers import reminders
+    from notifications.models import Message
+    from notifications.services import ensure_default_templates
+
+    ensure_default_templates()
+    draft, owner = ready_draft()
+    Dossier.objects.filter(pk=draft.pk).update(expires_at=timezone.now() + timedelta(days=2))
+    assert reminders.remind_expiring_drafts() == 1
+    assert reminders.remind_expiring_drafts() == 0  # once per draft
+    assert Message.objects.filter(event="draft_expiring", user=owner).exists()
+    Dossier.objects.filter(pk=draft.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert reminders.purge_expired_drafts() == 1
+    assert not Dossier.objects.filter(pk=draft.pk).exists()
+
+
+def test_account_with_finished_dossier_is_anonymised_not_deleted(client):
+    from accounts.services import account_delete
+
+    draft, owner = ready_draft()
+    dossier = services.dossier_submit(dossier=draft, user=owner, submission_key=uuid.uuid4(), declaration_accepted=True)
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.RETURNED)
+    account_delete(user=owner)
+    owner.refresh_from_db()
+    assert not owner.is_active and owner.phone == "" and owner.full_name == ""
+    assert Dossier.objects.filter(pk=dossier.pk).exists()
