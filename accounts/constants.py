@@ -27,6 +27,8 @@ ROLE_PERMISSIONS = {
         "procedures.change_procedure",
         "procedures.publish_procedure",
         *[f"procedures.{a}_{m}" for m in ("procedurestep", "submissionmethod", "dossiercomponent", "legalbasis") for a in ("view", "add", "change", "delete")],
+        *[f"dossiers.{a}_{m}" for m in ("onlineform", "onlineformfield") for a in ("view", "add", "change", "delete")],
+        "dossiers.view_onlineformversion",
         "procedures.view_agency",
         "procedures.view_sector",
         "procedures.view_lifeevent",

@@ -1,12 +1,17 @@
-"""Dossiers in the admin. For now only the calendar overrides used by ``dossiers.workdays``."""
+"""Dossiers in the admin: the working-day calendar and the online declaration editor (the work queue comes with the processing issue)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms as django_forms
+from django.contrib import admin, messages
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay
+from procedures.selectors import procedures_editable_by
+
+from . import services
+from .declaration import PREFILL_SOURCES, SchemaError
+from .models import CalendarDay, OnlineForm, OnlineFormField, OnlineFormVersion
 
 WEEKDAYS = [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật")]
 
@@ -43,3 +48,72 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("thứ"), ordering="date")
     def weekday(self, obj: CalendarDay) -> str:
         return str(WEEKDAYS[obj.date.weekday()])
+
+
+# --- online declarations: a field-by-field editor, never raw JSON ---------------------------------
+
+
+
+
+
+class OnlineFormFieldForm(django_forms.ModelForm):
+    prefill = django_forms.ChoiceField(label=_("điền sẵn từ"), required=False, choices=[("", "—"), *PREFILL_SOURCES.items()])
+
+    class Meta:
+        model = OnlineFormField
+        fields = ["order", "type", "key", "label", "label_en", "required", "help_text", "choices", "pattern", "prefill", "group", "min_repeat", "max_repeat"]
+        widgets = {"choices": django_forms.Textarea(attrs={"rows": 2, "cols": 24}), "help_text": django_forms.TextInput(attrs={"size": 24})}
+
+
+class OnlineFormFieldInline(admin.TabularInline):
+    model = OnlineFormField
+    form = OnlineFormFieldForm
+    extra = 1
+    fk_name = "form"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "group":
+            form_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = OnlineFormField.objects.filter(form_id=form_id, type="group") if form_id else OnlineFormField.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OnlineFormVersionInline(admin.TabularInline):
+    model = OnlineFormVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.action(description=_("Phát hành phiên bản mới của tờ khai"))
+def publish_version(modeladmin, request, queryset):
+    for online_form in queryset:
+        try:
+            version = services.online_form_publish(form=online_form)
+        except SchemaError as exc:
+            modeladmin.message_user(request, _("%(form)s: %(error)s") % {"form": online_form, "error": exc}, messages.ERROR)
+        else:
+            modeladmin.message_user(request, _("%(form)s: phiên bản %(n)d đang dùng.") % {"form": online_form, "n": version.number}, messages.SUCCESS)
+
+
+@admin.register(OnlineForm)
+class OnlineFormAdmin(admin.ModelAdmin):
+    """Publishers edit the declarations of their own agencies' procedures; dossiers keep their version."""
+
+    list_display = ["procedure", "updated_at"]
+    search_fields = ["procedure__code", "procedure__name"]
+    autocomplete_fields = ["procedure"]
+    inlines = [OnlineFormFieldInline, OnlineFormVersionInline]
+    actions = [publish_version]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(procedure__in=procedures_editable_by(request.user)).select_related("procedure")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "procedure":
+            kwargs["queryset"] = procedures_editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
