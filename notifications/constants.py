@@ -33,7 +33,8 @@ FINAL_STATUSES = frozenset({Status.DELIVERED, Status.FAILED})
 
 # The state machine, readable at a glance. A status change anywhere else is a bug.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.QUEUED: frozenset({Status.SENDING, Status.FAILED}),
+    # A receipt may overtake a retry that put the row back in the queue: it still settles it.
+    Status.QUEUED: frozenset({Status.SENDING, Status.DELIVERED, Status.FAILED}),
     Status.SENDING: frozenset({Status.SENT, Status.DELIVERED, Status.FAILED, Status.QUEUED}),  # QUEUED = retry later
     Status.SENT: frozenset({Status.DELIVERED, Status.FAILED}),
     Status.DELIVERED: frozenset(),

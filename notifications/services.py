@@ -276,7 +276,7 @@ def receipts_apply(*, provider: str, receipts: list[Receipt]) -> ReceiptOutcome:
                 outcome.unknown += 1
                 continue
             row.message = message
-            if message.status in FINAL_STATUSES or message.status == Status.QUEUED:
+            if message.status in FINAL_STATUSES:
                 row.save(update_fields=["message"])
                 outcome.ignored += 1
                 continue
@@ -348,7 +348,18 @@ def sweep(*, queued_after: timedelta | None = None, sending_after: timedelta | N
     due = sorted(set(due) | set(stale_ids))
     for message_id in due:
         _enqueue(message_id)
-    return {"expired": expired, "reset": reset, "enqueued": len(due)}
+    # SMS sent but never settled by a receipt (the receipt was lost): ask the provider again.
+    unsettled = Message.objects.filter(
+        channel=Channel.SMS, status=Status.SENT, sent_at__lt=now - sending_after, sent_at__gte=now - window
+    ).exclude(provider="")[:1000]
+    reconciled = 0
+    for message in unsettled:
+        try:
+            sms_provider(message.provider).reconcile(message)
+            reconciled += 1
+        except Exception:  # a provider that cannot answer now is asked again at the next sweep
+            logger.warning("notifications: could not reconcile message %s", message.pk)
+    return {"expired": expired, "reset": reset, "enqueued": len(due), "reconciled": reconciled}
 
 
 def message_resend(*, message: Message, actor) -> Message:

@@ -62,6 +62,9 @@ class Provider:
     def parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[Receipt]:
         raise InvalidSignature("this provider sends no receipts")
 
+    def reconcile(self, message: Message) -> None:
+        """Ask the provider about a sent message whose receipt never came (default: nothing to ask)."""
+
 
 def sign(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

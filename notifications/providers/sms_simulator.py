@@ -32,6 +32,17 @@ TEST_NUMBERS = {
 }
 
 
+def receipt_event(reference, outcome: str) -> dict:
+    return {
+        "event_id": f"dlr-{reference.hex}",
+        "message_id": f"sim-{reference.hex}",
+        "client_ref": str(reference),
+        "status": "delivered" if outcome == "delivered" else "failed",
+        "permanent": outcome == "permanent-failure",
+        "error": "" if outcome == "delivered" else outcome,
+    }
+
+
 def signed_receipt(event: dict) -> tuple[bytes, str]:
     body = json.dumps(event, separators=(",", ":")).encode()
     return body, sign(settings.SMS_WEBHOOK_SECRET, body)
@@ -42,7 +53,6 @@ class SimulatorSmsProvider(Provider):
 
     def send(self, message: Message) -> SendResult:
         from ..models import SimulatedSms
-        from ..tasks import simulator_deliver_receipt
 
         outcome = TEST_NUMBERS.get(message.recipient, "delivered")
         if outcome == "gateway-busy":
@@ -56,20 +66,28 @@ class SimulatorSmsProvider(Provider):
                     reference=message.uuid, provider_message_id=provider_message_id, to=message.recipient, text=message.body_text, outcome=outcome
                 )
         except IntegrityError:
-            # Same client reference again: the gateway accepts it but does not send it twice.
+            # Same client reference again: the gateway accepts it but does not send it twice. Its
+            # receipt is sent again (receipts are deduplicated on their event id), in case the first
+            # one was lost with a killed worker.
             SimulatedSms.objects.filter(reference=message.uuid).update(submissions=F("submissions") + 1)
-            return SendResult(provider_message_id=provider_message_id)
-        event = {
-            "event_id": f"dlr-{message.uuid.hex}",
-            "message_id": provider_message_id,
-            "client_ref": str(message.uuid),
-            "status": "delivered" if outcome == "delivered" else "failed",
-            "permanent": outcome == "permanent-failure",
-            "error": "" if outcome == "delivered" else outcome,
-        }
+        self._send_receipt(message.uuid, outcome)
+        return SendResult(provider_message_id=provider_message_id)
+
+    def reconcile(self, message: Message) -> None:
+        """Ask the 'gateway' again about a message left without a receipt: it re-sends the receipt."""
+        from ..models import SimulatedSms
+
+        record = SimulatedSms.objects.filter(reference=message.uuid).first()
+        if record is not None:
+            self._send_receipt(message.uuid, record.outcome)
+
+    @staticmethod
+    def _send_receipt(reference, outcome: str) -> None:
+        from ..tasks import simulator_deliver_receipt
+
+        event = receipt_event(reference, outcome)
         # The operator's receipt arrives later, through the same signed webhook path a real gateway uses.
         transaction.on_commit(lambda: simulator_deliver_receipt.delay(event))
-        return SendResult(provider_message_id=provider_message_id)
 
     def parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[Receipt]:
         verify_signature(settings.SMS_WEBHOOK_SECRET, body, headers.get("X-Signature"))

@@ -13,6 +13,8 @@ if not env.str("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 ALLOWED_HOSTS = ["*"]
+# Tests clear the cache between tests: never point that at a shared Redis (it may be the broker).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Files written by tests go to a throwaway directory, never into the working tree.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")

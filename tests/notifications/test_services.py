@@ -22,6 +22,7 @@ def test_transition_table_is_closed():
     assert not can_transition(Status.FAILED, Status.QUEUED)
     assert not can_transition(Status.SENT, Status.QUEUED)
     assert TRANSITIONS[Status.DELIVERED] == frozenset() == TRANSITIONS[Status.FAILED]
+    assert can_transition(Status.QUEUED, Status.DELIVERED)  # a receipt overtaking a retry
 
 
 def test_notify_writes_rows_and_sends_on_commit(citizen, django_capture_on_commit_callbacks):
@@ -179,7 +180,7 @@ def test_sweep_recovers_stale_and_unsent_rows():
     Message.objects.filter(pk=expired.pk).update(created_at=timezone.now() - timedelta(hours=5))
     with mock.patch("notifications.services._enqueue") as enqueue:
         result = services.sweep()
-    assert result == {"expired": 1, "reset": 1, "enqueued": 2}
+    assert result == {"expired": 1, "reset": 1, "enqueued": 2, "reconciled": 0}
     assert sorted(c.args[0] for c in enqueue.call_args_list) == sorted([due.pk, stale.pk])
     assert Message.objects.get(pk=stale.pk).status == Status.QUEUED
     assert Message.objects.get(pk=fresh.pk).status == Status.QUEUED
@@ -266,3 +267,27 @@ def test_reminder_registry_runs_each_and_survives_a_failure():
 def test_beat_schedule_has_the_sweeper_and_reminders(settings):
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"notifications.sweep", "notifications.reminders_daily", "notifications.reminders_hourly"} <= names
+
+
+def test_lost_receipt_is_recovered_by_the_sweep(django_capture_on_commit_callbacks):
+    message = _queued(recipient="+84912345681")
+    # The receipt is lost (a worker killed after the gateway accepted the SMS).
+    with mock.patch("notifications.tasks.simulator_deliver_receipt.delay"), django_capture_on_commit_callbacks(execute=True):
+        services.message_send(message.pk)
+    assert Message.objects.get(pk=message.pk).status == Status.SENT
+    Message.objects.filter(pk=message.pk).update(sent_at=timezone.now() - timedelta(minutes=20))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep()["reconciled"] == 1
+    assert Message.objects.get(pk=message.pk).status == Status.DELIVERED
+    assert SimulatedSms.objects.get(reference=message.uuid).submissions == 1
+
+
+def test_resubmitted_sms_gets_its_receipt_again(django_capture_on_commit_callbacks):
+    message = _queued(recipient="+84912345682")
+    with mock.patch("notifications.tasks.simulator_deliver_receipt.delay"), django_capture_on_commit_callbacks(execute=True):
+        services.message_send(message.pk)
+    Message.objects.filter(pk=message.pk).update(status=Status.QUEUED, next_attempt_at=timezone.now())  # a sweep reset
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(message.pk)
+    assert Message.objects.get(pk=message.pk).status == Status.DELIVERED
+    assert SimulatedSms.objects.get(reference=message.uuid).submissions == 2  # accepted twice, sent once
