@@ -236,6 +236,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "portal.sessions"  # database sessions, encrypted at rest (pending codes live there)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 
 CONTENT_SECURITY_POLICY = {

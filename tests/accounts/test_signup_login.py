@@ -90,3 +90,25 @@ def test_password_change_is_notified(client, django_capture_on_commit_callbacks)
         )
     assert response.status_code == 302
     assert Message.objects.filter(event="account_changed", user=user).count() == 2  # SMS and email
+
+
+def test_pending_code_is_never_readable_in_the_session_table(client, django_capture_on_commit_callbacks):
+    from django.contrib.sessions.models import Session
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signup_by_phone(client, "0912 345 630")
+    from django.contrib.sessions.backends.db import SessionStore as PlainStore
+    from django.core import signing
+
+    from portal.sessions import SessionStore
+
+    code = latest_code("+84912345630")
+    row = Session.objects.get()
+    # Django's own format (signed, compressed base64) cannot even read it: it is encrypted…
+    with pytest.raises(signing.BadSignature):
+        signing.loads(row.session_data, salt=PlainStore().key_salt, serializer=PlainStore().serializer)
+    # …and only the portal's key opens it, where allauth's pending code indeed sits.
+    assert code in str(SessionStore().decode(row.session_data))
+    # …and the flow still works: the code verifies the phone.
+    client.post(reverse("account_verify_phone"), {"code": code})
+    assert User.objects.get(phone="+84912345630").phone_verified
