@@ -210,6 +210,19 @@ class Dossier(models.Model):
     acceptance_due_at = models.DateTimeField(_("hạn tiếp nhận"), null=True, blank=True, help_text=_("8 giờ làm việc sau khi nộp."))
     due_at = models.DateTimeField(_("hạn trả kết quả"), null=True, blank=True)
     expires_at = models.DateTimeField(_("bản nháp hết hạn"), null=True, blank=True)
+    # Processing (one-stop shop, specialist department, leader)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    logbook_number = models.CharField(_("số sổ theo dõi"), max_length=30, blank=True, help_text=_("Quyển/số trong sổ theo dõi hồ sơ (mẫu 07)."))
+    department = models.CharField(_("phòng chuyên môn"), max_length=200, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_dossiers", verbose_name=_("chuyên viên xử lý")
+    )
+    processing_step = models.CharField(_("bước xử lý"), max_length=30, blank=True)
+    supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    extended = models.BooleanField(_("đã gia hạn"), default=False)
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    return_method = models.CharField(_("hình thức trả kết quả"), max_length=10, choices=Delivery.choices, blank=True)
     expiry_reminded_at = models.DateTimeField(_("đã nhắc sắp hết hạn lúc"), null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -256,6 +269,10 @@ class DossierFile(models.Model):
 
 class DossierEvent(models.Model):
     """The timeline and audit trail: who did what, when, with the note to the applicant."""
+
+    action = models.CharField(_("thao tác"), max_length=30, blank=True)
+    from_user = models.CharField(_("từ"), max_length=200, blank=True)
+    to_user = models.CharField(_("đến"), max_length=200, blank=True)
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("hồ sơ"))
     at = models.DateTimeField(_("lúc"), default=timezone.now)

@@ -315,11 +315,14 @@ def dossier_answer_supplement(*, dossier: Dossier, user, note: str, uploads: lis
         for component, upload in uploads:
             draft_add_file(dossier=locked, component=component, upload=upload, purpose="supplement")
         locked.status = back_to
-        locked.save(update_fields=["status", "updated_at"])
         DossierEvent.objects.create(
             dossier=locked, kind=EventKind.SUPPLEMENT_ANSWERED, from_status=Status.SUPPLEMENT_REQUESTED, to_status=back_to,
             actor=user, actor_display=user.full_name, note_to_applicant=nfc(note)[:2000], agency=locked.agency,
         )
+        from .processing import recompute_due
+
+        recompute_due(locked)  # the clock restarts; the stopped working days move the due date
+        locked.save(update_fields=["status", "due_at", "updated_at"])
     return locked
 
 
