@@ -117,3 +117,4 @@ class OnlineFormAdmin(admin.ModelAdmin):
         if db_field.name == "procedure":
             kwargs["queryset"] = procedures_editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+from . import admin_queue  # noqa: E402,F401 - the work queue registers itself

@@ -324,3 +324,21 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.score}/5"
+
+
+class AuditEntry(models.Model):
+    """Who opened a dossier's personal data, or acted on it, and when. Never edited, never deleted in the admin."""
+
+    at = models.DateTimeField(_("lúc"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người dùng"))
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="audit_entries", verbose_name=_("hồ sơ"))
+    what = models.CharField(_("việc"), max_length=60)
+    detail = models.CharField(_("chi tiết"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập hồ sơ")
+        verbose_name_plural = _("nhật ký truy cập hồ sơ")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what} {self.dossier}"

@@ -27,7 +27,7 @@ from portal.text import nfc
 
 from . import workdays
 from .constants import ACTION_LABELS, ACTIONS, CLOCK_STOPPED, STEP_RULES, EventKind, Status
-from .models import Dossier, DossierEvent
+from .models import AuditEntry, Dossier, DossierEvent
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +143,7 @@ def _act(
             note_to_applicant=nfc(note_to_applicant or reason)[:4000],
             internal_note=nfc(internal_note)[:4000],
         )
+        AuditEntry.objects.create(user=actor, dossier=dossier, what=f"action:{action}", detail=f"{previous} → {dossier.status}")
         if notify_event:
             _notify(dossier, notify_event, notify_context(dossier) if notify_context else {})
         logger.info("dossiers: %s on %s by user %s (%s → %s)", action, dossier.code, actor.pk, previous, dossier.status)

@@ -1,0 +1,88 @@
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from dossiers import services
+from dossiers.constants import Status
+from dossiers.models import AuditEntry, Dossier
+from tests.factories import AgencyFactory, login_staff, make_staff
+
+from .test_submission import make_procedure, ready_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted_to(agency):
+    procedure, component = make_procedure(agency)
+    draft, user = ready_draft(procedure=procedure, component=component)
+    return services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True)
+
+
+@pytest.fixture
+def two_communes():
+    from notifications.services import ensure_default_templates
+
+    ensure_default_templates()
+    a, b = AgencyFactory(), AgencyFactory()
+    return a, b, submitted_to(a), submitted_to(b)
+
+
+def test_officer_sees_only_own_agency_in_every_admin_view(client, two_communes):
+    a, _b, mine, theirs = two_communes
+    officer = make_staff(a, "officer")
+    login_staff(client, officer)
+    html = client.get(reverse("admin:dossiers_dossier_changelist")).content.decode()
+    assert mine.code in html and theirs.code not in html
+    assert client.get(reverse("admin:dossiers_dossier_changelist"), {"q": theirs.code}).context["cl"].result_count == 0
+    assert client.get(reverse("admin:dossiers_dossier_change", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("admin:dossiers_dossier_file", args=[theirs.pk, theirs.files.first().pk])).status_code == 404
+    assert client.post(reverse("admin:dossiers_dossier_act", args=[theirs.pk, "receive"])).status_code == 404
+    assert Dossier.objects.get(pk=theirs.pk).status == Status.SUBMITTED
+
+
+def test_officer_receives_from_the_dossier_page_and_it_is_audited(client, two_communes):
+    a, _b, mine, _theirs = two_communes
+    officer = make_staff(a, "officer")
+    login_staff(client, officer)
+    page = client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk]))
+    assert page.status_code == 200 and "Tiếp nhận" in page.content.decode()
+    assert AuditEntry.objects.filter(user=officer, dossier=mine, what="view").count() == 1
+    response = client.post(reverse("admin:dossiers_dossier_act", args=[mine.pk, "receive"]), {"expected_status": Status.SUBMITTED})
+    assert response.status_code == 302
+    assert Dossier.objects.get(pk=mine.pk).status == Status.RECEIVED
+    assert AuditEntry.objects.filter(dossier=mine, what="action:receive").exists()
+    # A second officer with the page still open gets the conflict message, nothing changes.
+    again = client.post(reverse("admin:dossiers_dossier_act", args=[mine.pk, "refuse"]), {"expected_status": Status.SUBMITTED, "reason": "x"}, follow=True)
+    assert "vừa thao tác" in again.content.decode()
+    assert Dossier.objects.get(pk=mine.pk).status == Status.RECEIVED
+
+
+def test_specialist_sees_no_receive_button(client, two_communes):
+    a, _b, mine, _theirs = two_communes
+    specialist = make_staff(a, "specialist")
+    login_staff(client, specialist)
+    page = client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk]))
+    assert "receive" not in dict(page.context["actions"])
+    client.post(reverse("admin:dossiers_dossier_act", args=[mine.pk, "receive"]), {"expected_status": Status.SUBMITTED})
+    assert Dossier.objects.get(pk=mine.pk).status == Status.SUBMITTED
+
+
+def test_queue_counts_and_filters(client, two_communes):
+    a, _b, mine, _theirs = two_communes
+    officer = make_staff(a, "officer")
+    login_staff(client, officer)
+    response = client.get(reverse("admin:dossiers_dossier_changelist"), {"queue": "new"})
+    assert response.context["cl"].result_count == 1
+    assert response.context["queue_counts"]["new"][1] == 1
+    assert client.get(reverse("admin:dossiers_dossier_changelist"), {"queue": "overdue"}).context["cl"].result_count == 0
+
+
+def test_audit_entries_are_read_only(client, two_communes):
+    a, _b, mine, _theirs = two_communes
+    officer = make_staff(a, "officer")
+    login_staff(client, officer)
+    client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk]))
+    entry = AuditEntry.objects.get()
+    assert client.post(reverse("admin:dossiers_auditentry_change", args=[entry.pk]), {"what": "x"}).status_code in (403, 302)
+    assert AuditEntry.objects.get(pk=entry.pk).what == "view"
