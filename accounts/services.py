@@ -212,3 +212,19 @@ def acting_as_switch(*, request, organisation: Organisation | None) -> None:
         request.session.pop(ACTING_AS_SESSION_KEY, None)
     else:
         request.session[ACTING_AS_SESSION_KEY] = organisation.pk
+
+
+def ensure_role_groups() -> None:
+    """The staff groups and their permissions (the migration creates them; this restores them, e.g.
+    after a test database flush)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .constants import ROLE_GROUPS, ROLE_PERMISSIONS
+
+    for role, name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        for dotted in ROLE_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                group.permissions.add(permission)

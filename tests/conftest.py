@@ -8,6 +8,11 @@ from procedures.demo import load_catalogue_demo
 
 def load_reference_data() -> None:
     """The real national catalogue plus the demo province and full procedures."""
+    from accounts.services import ensure_role_groups
+    from notifications.services import ensure_default_templates
+
+    ensure_role_groups()
+    ensure_default_templates()
     call_command("import_catalogue", verbosity=0)
     load_catalogue_demo()
     load_online_forms()

@@ -86,3 +86,31 @@ def test_audit_entries_are_read_only(client, two_communes):
     entry = AuditEntry.objects.get()
     assert client.post(reverse("admin:dossiers_auditentry_change", args=[entry.pk]), {"what": "x"}).status_code in (403, 302)
     assert AuditEntry.objects.get(pk=entry.pk).what == "view"
+
+
+def test_queue_query_count_does_not_grow_with_10000_dossiers(client, two_communes, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    a, _b, mine, _theirs = two_communes
+    officer = make_staff(a, "officer")
+    login_staff(client, officer)
+    url = reverse("admin:dossiers_dossier_changelist")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url, {"queue": "new"}).status_code == 200
+    now = timezone.now()
+    Dossier.objects.bulk_create(
+        [
+            Dossier(
+                code=f"{a.code}-BULK-{i:05d}", procedure_id=mine.procedure_id, applicant_id=mine.applicant_id, agency=a,
+                status=Status.SUBMITTED if i % 3 else Status.PROCESSING, submitted_at=now, acceptance_due_at=now, due_at=now,
+            )
+            for i in range(10000)
+        ],
+        batch_size=2000,
+    )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url, {"queue": "new"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count > 6000
