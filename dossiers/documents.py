@@ -86,7 +86,7 @@ def vn_time(value: datetime | None) -> str:
 
 
 def vn_datetime(value: datetime | None) -> str:
-    """"14 giờ 05 phút, ngày 22 tháng 11 năm 2026"; "" for None."""
+    """Time then date: "14 giờ 05 phút, ngày 22 tháng 11 năm 2026"; "" for None."""
     if value is None:
         return ""
     return f"{vn_time(value)}, {vn_date(value)}"
@@ -120,7 +120,7 @@ def _phone(value: str) -> str:
 
 
 def timeliness(dossier: Dossier) -> str | None:
-    """"Trước hạn", "Đúng hạn" or "Quá hạn" for a dossier with a result; None otherwise.
+    """How a dossier with a result did: "Trước hạn", "Đúng hạn" or "Quá hạn"; else None.
 
     Compares when the result was ready (``completed_at``, else ``returned_at``) with ``due_at``:
     after ``due_at`` is late; on an earlier calendar day (local time) than the due day is early;
@@ -141,26 +141,53 @@ def timeliness(dossier: Dossier) -> str | None:
 
 
 def lookup_url(dossier: Dossier) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("dossiers:lookup") + "?" + urlencode({"code": dossier.code or ""})
+    return (
+        settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("dossiers:lookup")
+        + "?"
+        + urlencode({"code": dossier.code or ""})
+    )
+
+
+_UNIT_PREFIXES = ("tỉnh ", "thành phố ", "xã ", "phường ", "đặc khu ", "thị trấn ")
+
+
+def place_name(unit_name: str) -> str:
+    """The place of the "…, ngày … tháng … năm …" line (Nghị định 30/2020/NĐ-CP, Phụ lục I).
+
+    The unit's proper name without its kind ("Tỉnh Bắc Ninh" → "Bắc Ninh", "Phường Kinh Bắc" →
+    "Kinh Bắc"), except for units named by a number or after a person, which keep it
+    ("Phường 5", "Thành phố Hồ Chí Minh").
+    """
+    name = nfc(unit_name).strip()
+    lowered = name.casefold()
+    for prefix in _UNIT_PREFIXES:
+        if lowered.startswith(prefix):
+            rest = name[len(prefix) :].strip()
+            return name if rest.isdigit() or rest.casefold() == "hồ chí minh" else rest
+    return name
 
 
 def _place(agency) -> str:
-    """The place line: the agency's unit, else the nearest parent's ("Tỉnh Bắc Ninh" → "Bắc Ninh")."""
+    """The agency's own unit, else the nearest parent's (a department → its province)."""
     node, hops = agency, 0
     while node is not None and hops < 6:
         if node.unit_name:
-            name = node.unit_name.strip()
-            for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
-                if name.startswith(prefix):
-                    return name[len(prefix) :]
-            return name
+            return place_name(node.unit_name)
         node, hops = node.parent, hops + 1
     return ""
 
 
 def _agency_context(agency) -> dict[str, str]:
     if agency is None:
-        return {"agency_parent": "", "agency_name": "", "place": "", "agency_address": "", "agency_phone": "", "agency_display": ""}
+        return {
+            "agency_parent": "",
+            "agency_name": "",
+            "place": "",
+            "agency_address": "",
+            "agency_phone": "",
+            "agency_display": "",
+        }
     return {
         "agency_parent": agency.parent.name if agency.parent_id else "",
         "agency_name": agency.name,
@@ -180,7 +207,9 @@ def _applicant_address(dossier: Dossier) -> str:
     from .declaration import display_value
 
     schema = dossier.form_version.schema if dossier.form_version_id else []
-    address_fields = [item for item in schema if item.get("type") == "address" and dossier.answers.get(item.get("key"))]
+    address_fields = [
+        item for item in schema if item.get("type") == "address" and dossier.answers.get(item.get("key"))
+    ]
     address_fields.sort(key=lambda item: item.get("prefill") not in ("contact_address", "permanent_address"))
     for item in address_fields:
         text = display_value(item, dossier.answers[item["key"]])
@@ -237,7 +266,11 @@ def _components_received(dossier: Dossier) -> list[dict[str, Any]]:
     """Files grouped by document name, in upload order, with how many files each has."""
     groups: dict[str, int] = {}
     for stored in dossier.files.all():
-        name = nfc(stored.component_name or (stored.component.name if stored.component_id else "") or stored.original_name)
+        name = nfc(
+            stored.component_name
+            or (stored.component.name if stored.component_id else "")
+            or stored.original_name
+        )
         groups[name] = groups.get(name, 0) + 1
     return [{"name": name, "count": count} for name, count in groups.items()]
 
@@ -251,7 +284,12 @@ def _delivery_text(dossier: Dossier) -> str:
         return f"{label}: {dossier.agency.address}"
     if method == Delivery.POST and dossier.delivery_address:
         address = dossier.delivery_address
-        parts = [address.get("name"), address.get("street"), address.get("commune_name"), address.get("province_name")]
+        parts = [
+            address.get("name"),
+            address.get("street"),
+            address.get("commune_name"),
+            address.get("province_name"),
+        ]
         return f"{label}: " + ", ".join(p for p in parts if p)
     if method == Delivery.ONLINE:
         return f"{label} trên Cổng Dịch vụ công ({settings.PORTAL_BASE_URL.rstrip('/')}), tài khoản của người nộp"
@@ -259,7 +297,7 @@ def _delivery_text(dossier: Dossier) -> str:
 
 
 def _logbook_text(number: str) -> str:
-    """"2026/0001" → "quyển số 2026, số thứ tự 0001"."""
+    """The log-book entry in words: "2026/0001" → "quyển số 2026, số thứ tự 0001"."""
     if not number:
         return ""
     if "/" in number:
@@ -281,6 +319,7 @@ def form01_receipt(dossier: Dossier, *, officer_name: str) -> bytes:
             "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
             "components": _components_received(dossier),
             "sets": 1,
+            "delivery_method": dossier.delivery or dossier.return_method,
             "delivery_text": _delivery_text(dossier),
             "logbook_text": _logbook_text(dossier.logbook_number),
             "officer_name": officer_name,
@@ -292,7 +331,9 @@ def form01_receipt(dossier: Dossier, *, officer_name: str) -> bytes:
 # --- form 02 ----------------------------------------------------------------------------------------
 
 
-def form02_supplement(dossier: Dossier, *, missing: list[str], reason: str, officer_name: str, officer_phone: str = "") -> bytes:
+def form02_supplement(
+    dossier: Dossier, *, missing: list[str], reason: str, officer_name: str, officer_phone: str = ""
+) -> bytes:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu số 02): everything missing, listed once.
 
     Each item that names one of the procedure's components gets its numbers of originals and
@@ -331,7 +372,9 @@ def form02_supplement(dossier: Dossier, *, missing: list[str], reason: str, offi
 def form03_refusal(dossier: Dossier, *, reason: str, officer_name: str) -> bytes:
     """Phiếu từ chối tiếp nhận, giải quyết hồ sơ (mẫu số 03), with the specific reason."""
     context = _dossier_context(dossier)
-    context.update({"title": "Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "reason": reason, "officer_name": officer_name})
+    context.update(
+        {"title": "Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "reason": reason, "officer_name": officer_name}
+    )
     return _render("form03.html", context)
 
 
