@@ -3,14 +3,14 @@ changed only through the processing services (buttons), every opening of persona
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffAssignment, User
 from notifications.admin import MessageInline
+from procedures.models import Agency
 
 from . import processing, workdays
 from .constants import ACTION_LABELS, CLOCK_STOPPED, FINAL_STATUSES, Delivery, Status
@@ -192,6 +193,8 @@ class DossierQueueAdmin(admin.ModelAdmin):
         return [
             path("<int:object_id>/act/<slug:action>/", self.admin_site.admin_view(self.act_view), name="dossiers_dossier_act"),
             path("<int:object_id>/files/<int:file_id>/", self.admin_site.admin_view(self.file_view), name="dossiers_dossier_file"),
+            path("<int:object_id>/form06.pdf", self.admin_site.admin_view(self.form06_view), name="dossiers_dossier_form06"),
+            path("logbook/", self.admin_site.admin_view(self.logbook_view), name="dossiers_dossier_logbook"),
             *super().get_urls(),
         ]
 
@@ -202,6 +205,44 @@ class DossierQueueAdmin(admin.ModelAdmin):
         stored = get_object_or_404(DossierFile, pk=file_id, dossier=dossier)
         AuditEntry.objects.create(user=request.user, dossier=dossier, what="file", detail=stored.original_name[:300])
         return _file_response(stored)
+
+    def form06_view(self, request: HttpRequest, object_id: int):
+        """Form 06, the control slip, built from the dossier's events."""
+        from .documents import form06_control_slip
+
+        dossier = get_object_or_404(self.get_queryset(request), pk=object_id)
+        response = HttpResponse(form06_control_slip(dossier), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="mau-06-{dossier.code}.pdf"'
+        return response
+
+    def logbook_view(self, request: HttpRequest):
+        """Form 07, the log book of one agency for a period, as PDF or CSV (?agency=&start=&end=&format=)."""
+        from .documents import form07_logbook, form07_logbook_csv
+
+        agencies = Agency.objects.all() if request.user.is_superuser else Agency.objects.filter(id__in=staff_agency_ids(request.user))
+        agency = agencies.filter(pk=request.GET.get("agency") or 0).first() or agencies.order_by("name").first()
+        if agency is None:
+            raise Http404("no agency")
+        today = timezone.localdate()
+        try:
+            start = date.fromisoformat(request.GET.get("start") or "")
+        except ValueError:
+            start = today.replace(day=1)
+        try:
+            end = date.fromisoformat(request.GET.get("end") or "")
+        except ValueError:
+            end = today
+        rows = (
+            self.get_queryset(request).filter(agency=agency, received_at__date__gte=start, received_at__date__lte=end)
+            .select_related("procedure", "applicant").order_by("received_at")
+        )
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(form07_logbook_csv(agency, rows, period_start=start, period_end=end), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{agency.code}-{start}-{end}.csv"'
+            return response
+        response = HttpResponse(form07_logbook(agency, rows, period_start=start, period_end=end), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{agency.code}-{start}-{end}.pdf"'
+        return response
 
     def act_view(self, request: HttpRequest, object_id: int, action: str):
         if request.method != "POST":

@@ -284,6 +284,7 @@ class DossierEvent(models.Model):
     agency = models.ForeignKey("procedures.Agency", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cơ quan"))
     note_to_applicant = models.TextField(_("ghi chú cho người nộp"), blank=True)
     internal_note = models.TextField(_("ghi chú nội bộ"), blank=True)
+    data = models.JSONField(_("dữ liệu kèm theo"), default=dict, blank=True, help_text=_("Ví dụ danh sách giấy tờ còn thiếu, ngày hẹn mới."))
 
     class Meta:
         verbose_name = _("sự kiện của hồ sơ")

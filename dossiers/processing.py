@@ -103,8 +103,9 @@ def _act(
     notify_event: str | None = None,
     notify_context: Callable[[Dossier], dict] | None = None,
     to_user: str = "",
+    event_data: dict | None = None,
 ) -> Dossier:
-    from_statuses, to_status, roles, reason_required, _form = ACTIONS[action]
+    from_statuses, to_status, roles, reason_required, form_number = ACTIONS[action]
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure", "applicant").get(pk=dossier_id)
         if dossier.status != expected_status or (expected_step is not None and dossier.processing_step != expected_step):
@@ -129,7 +130,7 @@ def _act(
         if apply is not None:
             fields += apply(dossier)
         dossier.save(update_fields=sorted(set(fields)))
-        DossierEvent.objects.create(
+        event = DossierEvent.objects.create(
             dossier=dossier,
             kind=EventKind.STATUS,
             action=action,
@@ -142,12 +143,25 @@ def _act(
             to_user=to_user,
             note_to_applicant=nfc(note_to_applicant or reason)[:4000],
             internal_note=nfc(internal_note)[:4000],
+            data={"reason": nfc(reason), **(event_data or {})},
         )
+        if form_number:
+            # The form (01–05) is rendered after commit by a task; idempotent, so a retry is harmless.
+            transaction.on_commit(lambda: _enqueue_form(event.pk))
         AuditEntry.objects.create(user=actor, dossier=dossier, what=f"action:{action}", detail=f"{previous} → {dossier.status}")
         if notify_event:
             _notify(dossier, notify_event, notify_context(dossier) if notify_context else {})
         logger.info("dossiers: %s on %s by user %s (%s → %s)", action, dossier.code, actor.pk, previous, dossier.status)
     return dossier
+
+
+def _enqueue_form(event_id: int) -> None:
+    from .tasks import render_form
+
+    try:
+        render_form.delay(event_id)
+    except Exception:  # broker down: the form can be produced again from the event (render_missing_forms)
+        logger.warning("dossiers: could not enqueue the form of event %s", event_id)
 
 
 def _notify(dossier: Dossier, event: str, extra: dict) -> None:
@@ -195,6 +209,7 @@ def dossier_request_supplement(*, dossier_id: int, actor, expected_status: int, 
         "request_supplement", dossier_id=dossier_id, actor=actor, expected_status=expected_status, reason=reason,
         note_to_applicant=_("Cần bổ sung: %(items)s. Lý do: %(reason)s") % {"items": items, "reason": nfc(reason)},
         apply=apply, notify_event="supplement_requested", notify_context=lambda d: {"items": items, "reason": nfc(reason)},
+        event_data={"missing": [nfc(m) for m in missing]},
     )
 
 
@@ -310,4 +325,5 @@ def dossier_extend(*, dossier_id: int, actor, expected_status: int, new_due: dat
     return _act(
         "extend", dossier_id=dossier_id, actor=actor, expected_status=expected_status, reason=reason, apply=apply,
         notify_event="dossier_extended", notify_context=lambda d: {"due_date": _date(d.due_at), "reason": nfc(reason)},
+        event_data={"new_due": new_due.isoformat()},
     )

@@ -114,3 +114,38 @@ def test_queue_query_count_does_not_grow_with_10000_dossiers(client, two_commune
         response = client.get(url, {"queue": "new"})
     assert response.status_code == 200
     assert response.context["cl"].result_count > 6000
+
+
+def test_forms_are_produced_by_actions_and_downloadable(client, two_communes, django_capture_on_commit_callbacks):
+    from dossiers import processing
+
+    a, _b, mine, _theirs = two_communes
+    officer = make_staff(a, "officer", full_name="Trần Thị Bình")
+    with django_capture_on_commit_callbacks(execute=True):
+        processing.dossier_request_supplement(dossier_id=mine.pk, actor=officer, expected_status=Status.SUBMITTED, missing=["Bản sao giấy khai sinh"], reason="Thiếu")
+    form = mine.files.get(purpose="form02")
+    assert form.original_name.startswith("mau-02-") and form.size > 1000
+    # The applicant downloads it from their dossier page.
+    client.force_login(mine.applicant)
+    page = client.get(reverse("dossiers:detail", args=[mine.code]))
+    assert "Mẫu số 02" in page.content.decode()
+    assert client.get(reverse("dossiers:file", args=[mine.code, form.pk])).status_code == 200
+    # Re-running the task never makes a second copy.
+    from dossiers.forms_service import store_form_for_event
+
+    event = mine.events.get(action="request_supplement")
+    assert store_form_for_event(event.pk).pk == form.pk
+
+
+def test_form06_and_logbook_exports(client, two_communes):
+    from dossiers import processing
+
+    a, _b, mine, _theirs = two_communes
+    officer = make_staff(a, "officer")
+    processing.dossier_receive(dossier_id=mine.pk, actor=officer)
+    login_staff(client, officer)
+    pdf = client.get(reverse("admin:dossiers_dossier_form06", args=[mine.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    csv_response = client.get(reverse("admin:dossiers_dossier_logbook"), {"agency": a.pk, "format": "csv", "start": "2000-01-01", "end": "2100-01-01"})
+    assert mine.code in csv_response.content.decode()
+    assert client.get(reverse("admin:dossiers_dossier_logbook"), {"start": "garbage"}).status_code == 200
