@@ -156,3 +156,27 @@ def test_two_officers_at_the_same_instant_one_wins(office):
         assert final.events.exclude(action="").count() == 1  # never half applied
         outcomes.extend(results)
     assert outcomes.count("ok") == 10
+
+
+def test_officer_digest_and_supplement_reminder(office):
+    from dossiers import reminders
+
+    office["officer"].email = "motcua@example.vn"
+    office["officer"].save()
+    dossier = submitted(office)
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=VN), tick=False):
+        d = processing.dossier_receive(dossier_id=dossier.pk, actor=office["officer"])
+    from django.utils import timezone
+
+    Dossier.objects.filter(pk=d.pk).update(due_at=timezone.now() - timedelta(days=1))  # overdue
+    assert reminders.send_officer_digests() >= 1
+    digest = Message.objects.filter(event="officer_digest", recipient="motcua@example.vn").get()
+    assert d.code in digest.body_text
+    # Supplement request answered by nobody for 3 working days: one reminder, then none.
+    other = submitted(office)
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=VN), tick=False):
+        processing.dossier_request_supplement(dossier_id=other.pk, actor=office["officer"], expected_status=Status.SUBMITTED, missing=["Giấy khai sinh"], reason="Thiếu")
+    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=VN), tick=False):
+        assert reminders.remind_unanswered_supplements() == 1
+        assert reminders.remind_unanswered_supplements() == 0
+    assert Message.objects.filter(event="supplement_reminder", related_label=other.code).exists()
