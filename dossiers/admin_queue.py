@@ -105,6 +105,34 @@ class ActionForm(forms.Form):
     new_due = forms.DateField(label=_("Ngày hẹn mới"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+@admin.action(description=_("Phân công hàng loạt"))
+def bulk_assign(modeladmin, request, queryset):
+    """Assign the selected received or in-progress dossiers to one specialist, through the same service."""
+    agency_ids = set(queryset.values_list("agency_id", flat=True))
+    specialists = User.objects.filter(assignments__agency_id__in=agency_ids, assignments__role="specialist").distinct()
+    if "apply" in request.POST:
+        assignee = specialists.filter(pk=request.POST.get("assignee") or 0).first()
+        department = (request.POST.get("department") or "").strip()
+        done, failed = 0, []
+        for dossier in queryset:
+            try:
+                processing.dossier_assign(dossier_id=dossier.pk, actor=request.user, expected_status=dossier.status, department=department, assignee=assignee)
+                done += 1
+            except processing.ProcessingError as exc:
+                failed.append(f"{dossier.code}: {exc}")
+        modeladmin.message_user(request, _("Đã phân công %(n)d hồ sơ.") % {"n": done}, messages.SUCCESS)
+        for line in failed[:20]:
+            modeladmin.message_user(request, line, messages.WARNING)
+        return None
+    from django.template.response import TemplateResponse
+
+    return TemplateResponse(
+        request,
+        "admin/dossiers/dossier/bulk_assign.html",
+        {**modeladmin.admin_site.each_context(request), "dossiers": queryset, "specialists": specialists, "title": _("Phân công hàng loạt"), "opts": modeladmin.model._meta},
+    )
+
+
 @admin.register(Dossier)
 class DossierQueueAdmin(admin.ModelAdmin):
     change_form_template = "admin/dossiers/dossier/change_form.html"
@@ -116,6 +144,7 @@ class DossierQueueAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
+    actions = [bulk_assign]
     inlines = [MessageInline]
     fields = ["code", "procedure", "agency", "status", "processing_step", "department", "assignee", "submitted_at", "acceptance_due_at", "received_at", "due_at", "delivery"]
     readonly_fields = fields
@@ -137,6 +166,13 @@ class DossierQueueAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # status changes only through the action buttons
+
+    def get_actions(self, request):
+        # Django drops actions for a read-only admin; bulk assignment goes through the services.
+        actions = super().get_actions(request)
+        if self.has_view_permission(request):
+            actions["bulk_assign"] = self.get_action(bulk_assign)
+        return actions
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser or bool(staff_agency_ids(request.user))

@@ -149,3 +149,20 @@ def test_form06_and_logbook_exports(client, two_communes):
     csv_response = client.get(reverse("admin:dossiers_dossier_logbook"), {"agency": a.pk, "format": "csv", "start": "2000-01-01", "end": "2100-01-01"})
     assert mine.code in csv_response.content.decode()
     assert client.get(reverse("admin:dossiers_dossier_logbook"), {"start": "garbage"}).status_code == 200
+
+
+def test_bulk_assignment(client, two_communes):
+    from dossiers import processing
+
+    a, _b, mine, _theirs = two_communes
+    officer = make_staff(a, "officer")
+    specialist = make_staff(a, "specialist", full_name="Chuyên Viên A")
+    second = submitted_to(a)
+    for dossier in (mine, second):
+        processing.dossier_receive(dossier_id=dossier.pk, actor=officer)
+    login_staff(client, officer)
+    url = reverse("admin:dossiers_dossier_changelist")
+    page = client.post(url, {"action": "bulk_assign", "_selected_action": [mine.pk, second.pk]})
+    assert page.status_code == 200 and "Chuyên Viên A" in page.content.decode()
+    client.post(url, {"action": "bulk_assign", "_selected_action": [mine.pk, second.pk], "apply": "1", "assignee": specialist.pk, "department": "Phòng Tư pháp"})
+    assert set(Dossier.objects.filter(pk__in=[mine.pk, second.pk]).values_list("assignee", flat=True)) == {specialist.pk}
