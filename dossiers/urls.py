@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stats_views, views
 
 app_name = "dossiers"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("dossiers/<str:code>/files/<int:file_id>/", views.dossier_file, name="file"),
     path("dossiers/<str:code>/", views.dossier_detail, name="detail"),
     path("lookup/", views.lookup, name="lookup"),
+    path("statistics/", stats_views.public_statistics, name="statistics"),
 ]

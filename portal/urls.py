@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from dossiers import stats_views
 from procedures import views as procedure_views
 
 from . import views
@@ -16,6 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff sign in through the same allauth login (with MFA), never the admin's own form.
     path("admin/login/", views.admin_login_redirect),
+    # Before admin/: the admin's catch-all would swallow it. Under /admin/ so the staff MFA check applies.
+    path("admin/statistics/", admin.site.admin_view(stats_views.leader_dashboard), name="leader_dashboard"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
