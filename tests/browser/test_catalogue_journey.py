@@ -88,3 +88,15 @@ def test_english_interface(page):
     # The choice sticks across pages (cookie), with no prefix in the URL.
     page.goto(page.base_url + "/procedures/?q=khai+sinh")
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_public_statistics_and_lookup_are_accessible(page):
+    page.goto(page.base_url + "/statistics/")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page, "statistics")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "statistics")
+    page.goto(page.base_url + "/lookup/?code=000.21.01.H24-261122-9999&phone_last4=1234")
+    assert "Không tìm thấy hồ sơ" in page.content()
+    assert_accessible(page, "lookup")
+    assert_no_horizontal_scroll(page)
