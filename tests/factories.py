@@ -75,6 +75,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 def make_staff(agency: Agency, role: str = StaffRole.PUBLISHER, **kwargs) -> User:
     from django.contrib.auth.models import Group
 
+    if not Group.objects.filter(name=ROLE_GROUPS[role]).exists():  # flushed by a transactional test
+        from accounts.services import ensure_role_groups
+
+        ensure_role_groups()
     user = UserFactory(is_staff=True, **kwargs)
     StaffAssignment.objects.create(user=user, agency=agency, role=role)
     user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
