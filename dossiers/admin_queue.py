@@ -103,6 +103,7 @@ class ActionForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Chuyên viên"), required=False, queryset=User.objects.none())
     method = forms.ChoiceField(label=_("Hình thức trả"), required=False, choices=Delivery.choices)
     new_due = forms.DateField(label=_("Ngày hẹn mới"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    result_file = forms.FileField(label=_("Kết quả điện tử (PDF)"), required=False)
 
 
 @admin.action(description=_("Phân công hàng loạt"))
@@ -284,7 +285,7 @@ class DossierQueueAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         dossier = get_object_or_404(self.get_queryset(request), pk=object_id)
-        form = ActionForm(request.POST)
+        form = ActionForm(request.POST, request.FILES)
         form.fields["assignee"].queryset = User.objects.filter(assignments__agency_id=dossier.agency_id, assignments__role="specialist").distinct()
         back = HttpResponseRedirect(reverse("admin:dossiers_dossier_change", args=[dossier.pk]))
         if not form.is_valid() or action not in ACTION_LABELS:
@@ -324,7 +325,7 @@ class DossierQueueAdmin(admin.ModelAdmin):
         elif action == "stop":
             processing.dossier_stop(**common, reason=reason)
         elif action == "result_ready":
-            processing.dossier_result_ready(**common, note_to_applicant=reason)
+            processing.dossier_result_ready(**common, note_to_applicant=reason, result_file=data.get("result_file"))
         elif action == "return_result":
             processing.dossier_return_result(**common, method=data.get("method") or Delivery.COUNTER)
         elif action == "withdraw":

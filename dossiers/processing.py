@@ -286,11 +286,27 @@ def dossier_stop(*, dossier_id: int, actor, reason: str) -> Dossier:
     )
 
 
-def dossier_result_ready(*, dossier_id: int, actor, note_to_applicant: str = "") -> Dossier:
-    """4 → 9 once a leader approved."""
+def dossier_result_ready(*, dossier_id: int, actor, note_to_applicant: str = "", result_file=None) -> Dossier:
+    """4 → 9 once a leader approved. ``result_file`` (a PDF) is the electronic result the applicant
+    downloads from their dossier page; it is checked by content like any upload."""
+
+    def apply(d: Dossier) -> list[str]:
+        if result_file is not None:
+            from portal.files import PDF, sniff
+
+            if sniff(result_file.file) != PDF:
+                raise ProcessingError(_("Kết quả điện tử phải là tệp PDF."))
+            from .services import DossierError, draft_add_file
+
+            try:
+                draft_add_file(dossier=d, component=None, upload=result_file, purpose="result")
+            except DossierError as exc:
+                raise ProcessingError(str(exc)) from exc
+        return _complete(d)
+
     return _act(
         "result_ready", dossier_id=dossier_id, actor=actor, expected_status=Status.PROCESSING, note_to_applicant=note_to_applicant,
-        apply=_complete, notify_event="result_ready", notify_context=lambda d: {"note": d.get_delivery_display()},
+        apply=apply, notify_event="result_ready", notify_context=lambda d: {"note": d.get_delivery_display()},
     )
 
 

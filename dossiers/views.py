@@ -276,8 +276,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "dossier": dossier,
             "events": list(dossier.events.select_related("agency").all()),
-            "files": list(dossier.files.exclude(purpose__startswith="form")),
-            "issued": list(dossier.files.filter(purpose__startswith="form")),
+            "files": list(dossier.files.exclude(purpose__startswith="form").exclude(purpose="result")),
+            "issued": list(dossier.files.filter(Q(purpose__startswith="form") | Q(purpose="result"))),
             "due": due,
             "remaining": remaining,
             "withdraw_form": withdraw_form,

@@ -180,3 +180,26 @@ def test_officer_digest_and_supplement_reminder(office):
         assert reminders.remind_unanswered_supplements() == 1
         assert reminders.remind_unanswered_supplements() == 0
     assert Message.objects.filter(event="supplement_reminder", related_label=other.code).exists()
+
+
+def test_result_ready_with_an_electronic_result(office, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from .test_submission import PDF
+
+    dossier = submitted(office)
+    d = processing.dossier_receive(dossier_id=dossier.pk, actor=office["officer"])
+    d = processing.dossier_assign(dossier_id=d.pk, actor=office["officer"], expected_status=Status.RECEIVED, department="P", assignee=office["specialist"])
+    processing.dossier_appraise(dossier_id=d.pk, actor=office["specialist"])
+    processing.dossier_submit_for_approval(dossier_id=d.pk, actor=office["specialist"])
+    processing.dossier_approve(dossier_id=d.pk, actor=office["leader"])
+    with pytest.raises(processing.ProcessingError, match="PDF"):
+        processing.dossier_result_ready(dossier_id=d.pk, actor=office["specialist"], result_file=SimpleUploadedFile("kq.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32))
+    assert Dossier.objects.get(pk=d.pk).status == Status.PROCESSING  # nothing half-applied
+    d = processing.dossier_result_ready(dossier_id=d.pk, actor=office["specialist"], result_file=SimpleUploadedFile("ket-qua.pdf", PDF))
+    result = d.files.get(purpose="result")
+    client.force_login(d.applicant)
+    page = client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
+    assert "Kết quả giải quyết (bản điện tử)" in page
+    assert client.get(reverse("dossiers:file", args=[d.code, result.pk])).status_code == 200
