@@ -332,7 +332,7 @@ def form01_receipt(dossier: Dossier, *, officer_name: str) -> bytes:
 
 
 def form02_supplement(
-    dossier: Dossier, *, missing: list[str], reason: str, officer_name: str, officer_phone: str = ""
+    dossier: Dossier, *, missing: list[str], reason: str, officer_name: str, officer_phone: str = "", issued_on: date | None = None
 ) -> bytes:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu số 02): everything missing, listed once.
 
@@ -353,7 +353,7 @@ def form02_supplement(
                 "copies": component.copies if component and component.copies else "",
             }
         )
-    context = _dossier_context(dossier)
+    context = _dossier_context(dossier, issued_on=issued_on)
     context.update(
         {
             "title": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
@@ -369,9 +369,9 @@ def form02_supplement(
 # --- forms 03, 04, 05 -------------------------------------------------------------------------------
 
 
-def form03_refusal(dossier: Dossier, *, reason: str, officer_name: str) -> bytes:
+def form03_refusal(dossier: Dossier, *, reason: str, officer_name: str, issued_on: date | None = None) -> bytes:
     """Phiếu từ chối tiếp nhận, giải quyết hồ sơ (mẫu số 03), with the specific reason."""
-    context = _dossier_context(dossier)
+    context = _dossier_context(dossier, issued_on=issued_on)
     context.update(
         {"title": "Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "reason": reason, "officer_name": officer_name}
     )
@@ -390,13 +390,13 @@ def _original_due(dossier: Dossier, new_due: datetime) -> datetime | None:
     return workdays.due_date_with_pauses(dossier.received_at, dossier.time_limit_days, pauses(dossier))
 
 
-def form04_apology(dossier: Dossier, *, reason: str, new_due: datetime, officer_name: str) -> bytes:
+def form04_apology(dossier: Dossier, *, reason: str, new_due: datetime, officer_name: str, issued_on: date | None = None) -> bytes:
     """Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (mẫu số 04).
 
     Works before or after ``processing.dossier_extend`` stored ``new_due`` in ``due_at``: the
     original appointment is then recomputed from the receipt time, the time limit and the pauses.
     """
-    context = _dossier_context(dossier)
+    context = _dossier_context(dossier, issued_on=issued_on)
     context.update(
         {
             "title": "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
@@ -410,9 +410,9 @@ def form04_apology(dossier: Dossier, *, reason: str, new_due: datetime, officer_
     return _render("form04.html", context)
 
 
-def form05_stop(dossier: Dossier, *, reason: str, officer_name: str) -> bytes:
+def form05_stop(dossier: Dossier, *, reason: str, officer_name: str, issued_on: date | None = None) -> bytes:
     """Thông báo dừng giải quyết hồ sơ (mẫu số 05), with the reason for stopping."""
-    context = _dossier_context(dossier)
+    context = _dossier_context(dossier, issued_on=issued_on)
     context.update(
         {
             "title": "Thông báo dừng giải quyết hồ sơ",

@@ -25,7 +25,7 @@ from accounts.models import StaffAssignment
 from notifications.services import NotificationError, notify
 from portal.text import nfc
 
-from . import workdays
+from . import forms_service, workdays
 from .constants import ACTION_LABELS, ACTIONS, CLOCK_STOPPED, STEP_RULES, EventKind, Status
 from .models import AuditEntry, Dossier, DossierEvent
 
@@ -145,7 +145,7 @@ def _act(
             internal_note=nfc(internal_note)[:4000],
             data={"reason": nfc(reason), **(event_data or {})},
         )
-        if form_number:
+        if form_number and forms_service.rendering_enabled.get():
             # The form (01–05) is rendered after commit by a task; idempotent, so a retry is harmless.
             transaction.on_commit(lambda: _enqueue_form(event.pk))
         AuditEntry.objects.create(user=actor, dossier=dossier, what=f"action:{action}", detail=f"{previous} → {dossier.status}")

@@ -288,7 +288,8 @@ def dossier_withdraw(*, dossier: Dossier, user, reason: str) -> Dossier:
             raise DossierError(_("Hồ sơ đã được xử lý nên không rút trực tuyến được. Hãy liên hệ Bộ phận Một cửa."))
         previous = locked.status
         locked.status = Status.WITHDRAWN
-        locked.save(update_fields=["status", "updated_at"])
+        locked.completed_at = timezone.now()
+        locked.save(update_fields=["status", "completed_at", "updated_at"])
         DossierEvent.objects.create(
             dossier=locked, kind=EventKind.WITHDRAWN, from_status=previous, to_status=Status.WITHDRAWN, actor=user,
             actor_display=user.full_name, note_to_applicant=nfc(reason)[:1000],

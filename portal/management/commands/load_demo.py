@@ -1,9 +1,13 @@
+import time
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import load_demo_users
 from accounts.models import User
 from dossiers.demo import load_online_forms
+from dossiers.demo_dossiers import load_demo_dossiers
+from dossiers.models import Dossier
 from procedures.demo import load_catalogue_demo
 from procedures.search import invalidate_search_caches
 
@@ -16,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-accounts", action="store_true", help="Không in danh sách tài khoản")
 
     def handle(self, *args, force: bool, quiet_accounts: bool, **options):
-        if force or not User.objects.filter(username="congdan").exists():
+        just_loaded = force or not User.objects.filter(username="congdan").exists()
+        if just_loaded:
             call_command("import_catalogue", verbosity=0)
             summary = load_catalogue_demo()
             summary["online_forms"] = load_online_forms()
@@ -27,6 +32,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Dữ liệu mẫu đã có; bỏ qua (dùng --force để nạp lại).")
         accounts = load_demo_users()
+        if just_loaded or not Dossier.objects.exists():  # reruns skip it: one query
+            started = time.monotonic()
+            if created := load_demo_dossiers():
+                self.stdout.write(f"Đã tạo {created} hồ sơ mẫu ({time.monotonic() - started:.1f} giây).")
         invalidate_search_caches()
         if not quiet_accounts:
             self.stdout.write("\nTài khoản mẫu (chỉ dùng khi phát triển). Đăng nhập bằng thư điện tử hoặc số điện thoại:")

@@ -1,0 +1,139 @@
+import re
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from accounts.demo import load_demo_users
+from dossiers import statistics
+from dossiers.constants import EventKind, Status
+from dossiers.demo_dossiers import CITIZEN_USERNAMES, HOME_AGENCY, load_demo_dossiers
+from dossiers.models import AuditEntry, Dossier, DossierEvent, DossierFile, DossierSequence, Rating
+from dossiers.processing import is_overdue
+from notifications.models import Message
+
+pytestmark = pytest.mark.django_db
+CODE = re.compile(r"^(?P<agency>[0-9.]+\.H\d\d)-(?P<day>\d{6})-(?P<number>\d{4})$")
+
+
+@pytest.fixture
+def demo():
+    load_demo_users()
+    created = load_demo_dossiers(count=40)
+    return created, list(
+        Dossier.objects.select_related("agency", "applicant").prefetch_related("events", "files")
+    )
+
+
+def test_every_status_with_consistent_codes_events_and_dates(demo):
+    created, dossiers = demo
+    now = timezone.now()
+    assert created == len(dossiers) == 40
+    statuses = Counter(d.status for d in dossiers)
+    assert set(statuses) == set(range(1, 11)), statuses
+    assert statuses[Status.RETURNED] == max(statuses.values())  # most dossiers are finished
+
+    codes = [d.code for d in dossiers]
+    assert len(set(codes)) == len(codes)
+    numbers = defaultdict(list)
+    for d in dossiers:
+        match = CODE.match(d.code)
+        assert match, d.code
+        assert match["agency"] == d.agency.code
+        assert match["day"] == timezone.localtime(d.submitted_at).strftime(
+            "%y%m%d"
+        )  # code of the submission day
+        numbers[(d.agency_id, match["day"])].append(int(match["number"]))
+    for (agency_id, day), used in numbers.items():  # the real counter, gap-free, numbered in submission order
+        assert sorted(used) == list(range(1, len(used) + 1))
+        sequence = DossierSequence.objects.get(
+            agency_id=agency_id, day=timezone.datetime.strptime(day, "%y%m%d").date()
+        )
+        assert sequence.last == len(used)
+    today = timezone.localdate()
+    assert not DossierSequence.objects.filter(day=today, last=0).exists()
+
+    for d in dossiers:
+        events = sorted(d.events.all(), key=lambda e: e.id)
+        times = [e.at for e in events]
+        assert times == sorted(times) and len(set(times)) == len(times), (
+            d.code
+        )  # chronological, in the order made
+        assert times[-1] < now
+        assert events[0].kind == EventKind.CREATED
+        submitted = [e for e in events if e.kind == EventKind.SUBMITTED]
+        assert len(submitted) == 1 and submitted[0].at == d.submitted_at
+        assert events[-1].to_status == d.status or (
+            d.status == Status.WITHDRAWN and events[-1].kind == EventKind.WITHDRAWN
+        )
+        assert d.created_at <= d.submitted_at < d.acceptance_due_at
+        assert all(d.created_at <= f.uploaded_at <= times[-1] for f in d.files.all())
+        entries = list(AuditEntry.objects.filter(dossier=d).order_by("id").values_list("at", flat=True))
+        assert entries == [e.at for e in events if e.action]  # one audit entry per officer action, same time
+        if d.received_at is not None:
+            assert d.due_at > d.received_at
+            assert d.logbook_number == f"{timezone.localtime(d.received_at):%Y}/{d.code[-4:]}"
+            receive = next(e for e in events if e.action == "receive")
+            assert receive.at == d.received_at
+        if d.status == Status.RETURNED:
+            assert d.received_at <= d.completed_at <= d.returned_at
+        if d.status == Status.SUPPLEMENT_REQUESTED:
+            assert d.supplement_requests >= 1
+        if d.status in (
+            Status.REFUSED,
+            Status.WITHDRAWN,
+            Status.STOPPED,
+            Status.RESULT_READY,
+            Status.RETURNED,
+        ):
+            assert d.completed_at == next(e.at for e in events if e.to_status in (3, 7, 8, 9)), d.code
+        if d.extended:
+            extension = [e for e in events if e.action == "extend"][-1]
+            assert datetime.fromisoformat(extension.data["new_due"]) == d.due_at > extension.at
+
+    assert any(d.extended for d in dossiers)
+    assert any(is_overdue(d) for d in dossiers if d.status == Status.PROCESSING)
+    # New ones still within the 8 working hours for receipt: the officer's "new" queue.
+    assert any(d.acceptance_due_at > now for d in dossiers if d.status == Status.SUBMITTED)
+    assert min(d.submitted_at for d in dossiers) < now - timezone.timedelta(days=60)  # spread over months
+    assert Counter(d.agency.code for d in dossiers).most_common(1)[0][0] == HOME_AGENCY
+    assert any(d.applicant.username == "congdan" for d in dossiers)
+    assert {d.applicant.username for d in dossiers} - {"congdan"} <= set(CITIZEN_USERNAMES)
+    for rating in Rating.objects.select_related("dossier"):
+        assert 3 <= rating.score <= 5 and rating.dossier.status == Status.RETURNED
+        assert rating.dossier.returned_at < rating.created_at < now
+
+
+def test_statistics_look_like_a_real_office(demo):
+    _created, _dossiers = demo
+    today = timezone.localdate()
+    row = statistics.summarise(
+        Dossier.objects.all(), period_start=today - timedelta(days=200), period_end=today
+    )
+    assert row["received"] >= 30 and row["resolved"] >= 20
+    assert row["early"] and row["on_time"] and row["late"]
+    assert row["in_progress"] and row["overdue"] and row["refused"] and row["withdrawn"] and row["stopped"]
+    assert 3 <= row["satisfaction_avg"] <= 5 and row["avg_processing_days"] is not None
+
+
+def test_bulk_load_renders_no_forms_and_they_can_be_made_later_dated_like_their_event(django_capture_on_commit_callbacks):
+    from dossiers.forms_service import store_form_for_event
+
+    load_demo_users()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert load_demo_dossiers(count=12) == 12
+    assert not DossierFile.objects.filter(purpose__startswith="form").exists()  # fast: no PDFs at load
+    assert not Message.objects.exists()  # queued while building, deleted before commit: nothing was sent
+    event = DossierEvent.objects.filter(action="request_supplement").first() or DossierEvent.objects.filter(action="receive").first()
+    stored = store_form_for_event(event.pk)
+    assert stored is not None and stored.original_name.endswith(f"-{event.pk}.pdf")
+
+
+def test_nothing_left_to_send_and_a_second_call_does_nothing(demo):
+    created, dossiers = demo
+    dossier_type = ContentType.objects.get_for_model(Dossier)
+    assert not Message.objects.filter(related_type=dossier_type).exists()
+    assert load_demo_dossiers(count=40) == 0
+    assert Dossier.objects.count() == created
