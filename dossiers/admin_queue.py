@@ -241,7 +241,12 @@ class DossierQueueAdmin(admin.ModelAdmin):
         dossier = get_object_or_404(self.get_queryset(request), pk=object_id)
         stored = get_object_or_404(DossierFile, pk=file_id, dossier=dossier)
         AuditEntry.objects.create(user=request.user, dossier=dossier, what="file", detail=stored.original_name[:300])
-        return _file_response(stored)
+        response = _file_response(stored)
+        if request.GET.get("inline") == "1" and stored.kind in ("png", "jpeg"):
+            # Images (sniffed as real images, nosniff, sandbox CSP) may be previewed inline on the desk;
+            # PDFs are always downloaded: a browser's PDF viewer may run scripts embedded in them.
+            response["Content-Disposition"] = "inline"
+        return response
 
     def form06_view(self, request: HttpRequest, object_id: int):
         """Form 06, the control slip, built from the dossier's events."""

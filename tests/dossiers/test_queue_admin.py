@@ -166,3 +166,22 @@ def test_bulk_assignment(client, two_communes):
     assert page.status_code == 200 and "Chuyên Viên A" in page.content.decode()
     client.post(url, {"action": "bulk_assign", "_selected_action": [mine.pk, second.pk], "apply": "1", "assignee": specialist.pk, "department": "Phòng Tư pháp"})
     assert set(Dossier.objects.filter(pk__in=[mine.pk, second.pk]).values_list("assignee", flat=True)) == {specialist.pk}
+
+
+def test_images_preview_inline_on_the_desk_pdfs_download(client, two_communes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dossiers import services as dossier_services
+
+    a, _b, mine, _theirs = two_communes
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    image = dossier_services.draft_add_file(dossier=mine, component=None, upload=SimpleUploadedFile("anh.png", png))
+    officer = make_staff(a, "officer")
+    login_staff(client, officer)
+    page = client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk])).content.decode()
+    assert f"{image.pk}/?inline=1" in page
+    inline = client.get(reverse("admin:dossiers_dossier_file", args=[mine.pk, image.pk]), {"inline": "1"})
+    assert inline["Content-Disposition"] == "inline" and inline["X-Content-Type-Options"] == "nosniff"
+    pdf = mine.files.exclude(pk=image.pk).first()
+    forced = client.get(reverse("admin:dossiers_dossier_file", args=[mine.pk, pdf.pk]), {"inline": "1"})
+    assert forced["Content-Disposition"].startswith("attachment;")
