@@ -185,3 +185,11 @@ def test_images_preview_inline_on_the_desk_pdfs_download(client, two_communes):
     pdf = mine.files.exclude(pk=image.pk).first()
     forced = client.get(reverse("admin:dossiers_dossier_file", args=[mine.pk, pdf.pk]), {"inline": "1"})
     assert forced["Content-Disposition"].startswith("attachment;")
+
+
+def test_default_queue_is_what_needs_my_action(client, two_communes):
+    a, _b, mine, _theirs = two_communes
+    login_staff(client, make_staff(a, "officer"))
+    response = client.get(reverse("admin:dossiers_dossier_changelist"))
+    assert response.status_code == 302 and response["Location"].endswith("?queue=mine")
+    assert mine.code in client.get(response["Location"]).content.decode()
