@@ -199,7 +199,7 @@ class DossierQueueAdmin(admin.ModelAdmin):
         return format_html('<strong class="deadline-late">{} ({})</strong>', text, _("quá hạn")) if late else text
 
     def changelist_view(self, request, extra_context=None):
-        if not request.GET and not request.user.is_superuser:
+        if request.method == "GET" and not request.GET and not request.user.is_superuser:
             # An officer's day starts with what needs their action, soonest deadline first.
             return HttpResponseRedirect(request.path + "?queue=mine")
         base = self.get_queryset(request)

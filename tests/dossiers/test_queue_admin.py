@@ -32,8 +32,10 @@ def test_officer_sees_only_own_agency_in_every_admin_view(client, two_communes):
     a, _b, mine, theirs = two_communes
     officer = make_staff(a, "officer")
     login_staff(client, officer)
-    html = client.get(reverse("admin:dossiers_dossier_changelist")).content.decode()
+    html = client.get(reverse("admin:dossiers_dossier_changelist"), follow=True).content.decode()
     assert mine.code in html and theirs.code not in html
+    everything = client.get(reverse("admin:dossiers_dossier_changelist"), {"status__exact": Status.SUBMITTED}).content.decode()
+    assert mine.code in everything and theirs.code not in everything
     assert client.get(reverse("admin:dossiers_dossier_changelist"), {"q": theirs.code}).context["cl"].result_count == 0
     assert client.get(reverse("admin:dossiers_dossier_change", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("admin:dossiers_dossier_file", args=[theirs.pk, theirs.files.first().pk])).status_code == 404
