@@ -64,7 +64,11 @@ def sign_in(page, email, password, totp_secret=None):
         assert_accessible(page, "MFA code")
         page.locator('input[name="code"]').fill(totp_now(totp_secret))
         page.locator("main form button[type=submit]").first.click()
-        page.wait_for_url(re.compile(r"/admin/"))
+        try:
+            page.wait_for_url(re.compile(r"/admin/"), timeout=15000)
+        except Exception as exc:  # say where we were and what the page said
+            screenshot(page, "mfa-failed")
+            raise AssertionError(f"MFA sign-in did not reach the admin: {page.url}\n{page.locator('main').inner_text()[:800]}") from exc
 
 
 def act(page, label, **fields):
