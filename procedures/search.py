@@ -36,7 +36,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from portal.text import fold, fold_words
+from portal.text import fold_words
 
 from .models import Agency, LifeEvent, Procedure, SearchSynonym, Sector
 
@@ -302,11 +302,6 @@ def run_search(queryset: QuerySet[Procedure], raw_query: str, filters: dict | No
     return SearchResult(parsed=parsed, ids=ids, facet_counts=facet_counts, fuzzy=fuzzy)
 
 
-def ranked_ids(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> list[int]:
-    """All matching ids, best first (no filters)."""
-    return run_search(queryset, parsed.raw).ids
-
-
 def search(queryset: QuerySet[Procedure], raw_query: str) -> tuple[ParsedQuery, list[int]]:
     result = run_search(queryset, raw_query)
     return result.parsed, result.ids
@@ -357,6 +352,3 @@ def fuzzy_match_ids(queryset: QuerySet[Procedure], parsed: ParsedQuery, limit: i
         .values_list("id", flat=True)[:limit]
     )
 
-
-def folded(text: str) -> str:
-    return fold(text)

@@ -28,9 +28,11 @@ def test_marriage_first_with_or_without_diacritics_and_any_order(query):
 
 @pytest.mark.parametrize("query", ["đăng ký khai sinh", "dang ki khai sinh", "khai sinh"])
 def test_plain_procedure_before_its_variants(query):
-    names = top_names(query, 4)
+    names = top_names(query, 10)
     assert names[0] == "Thủ tục đăng ký khai sinh"
-    assert names.index("Thủ tục đăng ký khai sinh") < names.index("Thủ tục đăng ký khai sinh lưu động") if "Thủ tục đăng ký khai sinh lưu động" in names else True
+    for variant in ("Thủ tục đăng ký khai sinh lưu động", "Thủ tục đăng ký khai sinh có yếu tố nước ngoài"):
+        assert variant in names, (variant, names)
+        assert names.index("Thủ tục đăng ký khai sinh") < names.index(variant)
 
 
 def test_partial_words_while_typing():
@@ -66,7 +68,7 @@ def test_so_do_finds_land_use_certificate():
 
 
 def test_synonyms_are_editable_and_take_effect(client):
-    assert top("giấy hôn thú") == [] or top("giấy hôn thú")[0] != "1.000894"
+    assert "1.000894" not in top("giấy hôn thú", 20)  # no procedure name says "hôn thú"
     SearchSynonym.objects.create(term="giấy hôn thú", expansions="kết hôn")
     search.invalidate_search_caches()
     assert top("giấy hôn thú")[0] == "1.000894"
@@ -118,10 +120,15 @@ def test_nonexistent_filter_value_shows_zero_not_error(client):
 
 
 def test_typo_gets_a_did_you_mean(client):
-    response = client.get(reverse("procedures:list"), {"q": "ket hoon"})
+    from django.db import connection
+
+    response = client.get(reverse("procedures:list"), {"q": "dang ky ket hoon"})
     assert response.status_code == 200
     ctx = response.context
-    assert ctx["results_total"] > 0 or ctx["correction"] == "ket hon"
+    assert ctx["correction"] == "dang ki ket hon"
+    assert "dang ki ket hon" in response.content.decode()
+    if connection.vendor == "postgresql":  # trigram fallback: the nearest names are shown at once
+        assert ctx["fuzzy"] and "1.000894" in {p.code for p in ctx["results"]}
 
 
 def test_suggestions_partial(client):
