@@ -84,6 +84,9 @@ class Message(models.Model):
     body_text = models.TextField(_("nội dung"))
     body_html = models.TextField(_("nội dung HTML"), blank=True)
     is_security = models.BooleanField(_("chứa mã bảo mật"), default=False, help_text=_("Nội dung được che sau khi gửi xong."))
+    context = models.JSONField(
+        _("giá trị của các biến"), default=dict, blank=True, help_text=_("Để gửi lại qua kênh khác với cùng nội dung. Không lưu với mã bảo mật.")
+    )
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     failure_kind = models.CharField(_("loại lỗi"), max_length=12, choices=FailureKind.choices, blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)

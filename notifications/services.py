@@ -116,6 +116,7 @@ def notify(
                 body_text=rendered["text"] if channel == Channel.EMAIL else rendered["sms"],
                 body_html=rendered["html"] if channel == Channel.EMAIL else "",
                 is_security=security,
+                context={} if security else {k: str(v) for k, v in full_context.items()},
                 next_attempt_at=now,
                 related_type=related_type,
                 related_id=str(related.pk) if related is not None else "",
@@ -242,8 +243,8 @@ def _fallback_to_email(message: Message) -> Message | None:
 
 
 def _context_from(message: Message) -> dict:
-    # The original context is not stored; the fallback email carries the SMS text as its note.
-    return {"note": message.body_text, "dossier_code": message.related_label}
+    # Same values as the failed SMS; older rows without them carry the SMS text as the note.
+    return message.context or {"note": message.body_text, "dossier_code": message.related_label}
 
 
 # --- receipts -----------------------------------------------------------------------------------

@@ -291,3 +291,15 @@ def test_resubmitted_sms_gets_its_receipt_again(django_capture_on_commit_callbac
         services.message_send(message.pk)
     assert Message.objects.get(pk=message.pk).status == Status.DELIVERED
     assert SimulatedSms.objects.get(reference=message.uuid).submissions == 2  # accepted twice, sent once
+
+
+def test_fallback_email_says_the_same_as_the_failed_sms(django_capture_on_commit_callbacks):
+    user = UserFactory(phone="+84999000005", email="fallback2@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(event="dossier_received", context={**CONTEXT, "due_date": "27/11/2026"}, user=user, channels=[Channel.SMS])
+    email = Message.objects.get(channel=Channel.EMAIL)
+    assert "Đăng ký khai sinh" in email.body_text and "27/11/2026" in email.body_text
+    assert "000.21.01.H24-261122-0001" in email.subject
+    # Security codes never keep their values.
+    code = services.notify(event="security_code", context={"code": "135790", "minutes": 10}, user=user, channels=[Channel.SMS], security=True)[0]
+    assert code.context == {}
