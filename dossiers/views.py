@@ -66,7 +66,11 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     procedure, _preview = procedure_selectors.procedure_get_for_viewer(code=code, user=request.user)
     if not procedure.accepts_online or request.user.is_staff:
         templates = [c for c in procedure.components.all() if c.template_file]
-        return render(request, "dossiers/start.html", {"procedure": procedure, "templates": templates, "agencies": list(procedure.agencies.all())})
+        return render(
+            request,
+            "dossiers/start.html",
+            {"procedure": procedure, "templates": templates, "agencies": list(procedure.agencies.all()), "staff_account": request.user.is_staff},
+        )
     draft = services.dossier_start(user=request.user, procedure=procedure, organisation=account_selectors.acting_as(request))
     return redirect(_step_url(draft, draft.current_step or "agency"))
 
@@ -385,9 +389,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         if not (ratelimit.hit("lookup-ip", ratelimit.client_ip(request), limit=20, window_seconds=600) and ratelimit.hit("lookup-code", code, limit=5, window_seconds=600)):
             limited = True
         else:
-            dossier = Dossier.objects.select_related("procedure", "agency", "applicant").filter(code=code).exclude(status=Status.DRAFT).first()
-            if dossier and dossier.applicant.phone and dossier.applicant.phone[-4:] == form.cleaned_data["phone_last4"]:
-                result = dossier
-            else:
+            result = selectors.dossier_for_public_lookup(code=code, phone_last4=form.cleaned_data["phone_last4"])
+            if result is None:
                 form.add_error(None, _("Không tìm thấy hồ sơ khớp với mã và 4 số điện thoại đã nhập. Hãy kiểm tra lại mã trên giấy tiếp nhận."))
     return render(request, "dossiers/lookup.html", {"form": form, "result": result, "limited": limited}, status=429 if limited else 200)

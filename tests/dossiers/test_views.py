@@ -180,3 +180,16 @@ def test_account_with_finished_dossier_is_anonymised_not_deleted(client):
     owner.refresh_from_db()
     assert not owner.is_active and owner.phone == "" and owner.full_name == ""
     assert Dossier.objects.filter(pk=dossier.pk).exists()
+
+
+def test_start_page_explains_when_online_submission_is_not_possible(client):
+    from tests.factories import AgencyFactory, ProcedureFactory, make_staff
+
+    level2 = ProcedureFactory(service_level=2)
+    client.force_login(UserFactory())
+    html = client.get(reverse("dossiers:start", args=[level2.code])).content.decode()
+    assert "chưa nộp trực tuyến được" in html and "đang được hoàn thiện" not in html
+    procedure, _c = make_procedure()
+    client.force_login(make_staff(AgencyFactory(), "officer"))
+    assert "Tài khoản cán bộ" in client.get(reverse("dossiers:start", args=[procedure.code])).content.decode()
+    assert not Dossier.objects.filter(procedure=procedure).exists()
