@@ -47,3 +47,11 @@ def dossier_file_get_for_user(*, user, dossier: Dossier, file_id: int) -> Dossie
     if found is None:
         raise Http404("file not found")
     return found
+
+
+def dossier_for_public_lookup(*, code: str, phone_last4: str) -> Dossier | None:
+    """A submitted dossier matching its code and the last 4 digits of the applicant's phone, or None."""
+    dossier = Dossier.objects.select_related("procedure", "agency", "applicant").filter(code=code).exclude(status=Status.DRAFT).first()
+    if dossier and dossier.applicant.phone and dossier.applicant.phone[-4:] == phone_last4:
+        return dossier
+    return None
