@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
+from core import views
 from dossiers import stats_views
 from procedures import views as procedure_views
-
-from . import views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.PORTAL_NAME
@@ -14,6 +15,11 @@ admin.site.index_title = settings.ADMIN_SITE_HEADER
 urlpatterns = [
     path("", procedure_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
+    # The language form needs no CSRF token: it only sets the visitor's language cookie, and the
+    # cached anonymous catalogue pages (procedures.page_cache) carry no per-visitor token.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff sign in through the same allauth login (with MFA), never the admin's own form.
     path("admin/login/", views.admin_login_redirect),
@@ -25,9 +31,11 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
     path("", include("notifications.urls")),
+    path("", include("payments.urls")),
+    path("", include("delivery.urls")),
 ]
 
-handler400 = "portal.views.bad_request"
-handler403 = "portal.views.permission_denied"
-handler404 = "portal.views.page_not_found"
-handler500 = "portal.views.server_error"
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -17,7 +17,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 
 
 def _fernet() -> Fernet:
-    key = hashlib.sha256(b"portal.sessions:" + settings.SECRET_KEY.encode()).digest()
+    key = hashlib.sha256(b"core.sessions:" + settings.SECRET_KEY.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(key))
 
 

@@ -51,7 +51,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeData, mark_safe
 
-from portal.text import nfc
+from core.text import nfc
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,20 @@
+"""Test fixtures shared by every test, in tests/ and in the provider packages' own tests/ folders."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.reference import load_reference_data
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Loaded once into the test database; each test runs in a transaction on top of it.
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,24 @@
+"""Template filters for people: ``{% load people %}`` then ``{{ user|display_name }}``,
+``{{ phone|vn_phone }}``, ``{{ user|contact_channels_text }}`` (see ``core.people``)."""
+
+from django import template
+
+from core import people
+
+register = template.Library()
+
+
+@register.filter
+def vn_phone(value) -> str:
+    """+84987654321 → 0987 654 321."""
+    return people.format_vn_phone(value)
+
+
+@register.filter
+def display_name(user) -> str:
+    return people.display_name(user)
+
+
+@register.filter
+def contact_channels_text(user) -> str:
+    return people.contact_channels_text(user)
