@@ -1,24 +1,31 @@
 """django-allauth adapters: phone numbers in E.164 on our User, SMS and emails through the
-notifications outbox (so they are retried, logged, and visible in the dev outbox)."""
+notifications outbox (so they are retried, logged, and visible in the dev outbox), rate limits on
+the portal's client address, and failed sign-ins counted per account."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.links import absolute_url
+from core.ratelimit import client_ip
 from notifications.constants import Channel
-from notifications.services import notify, queue_email
+from notifications.services import NotificationError, notify, queue_email
 
 from .models import User
 from .validators import normalize_vn_phone
 
+logger = logging.getLogger(__name__)
 CODE_MINUTES = 10
 EID_PROVIDER_ID = "vneid"
 
@@ -45,7 +52,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_phone(self, phone: str) -> str:
         return normalize_vn_phone(phone)
 
-    def send_verification_code_sms(self, user: AbstractBaseUser, phone: str, code: str, **kwargs: Any) -> None:
+    def send_verification_code_sms(
+        self, user: AbstractBaseUser, phone: str, code: str, **kwargs: Any
+    ) -> None:
         notify(
             event="security_code",
             context={"code": code, "minutes": CODE_MINUTES},
@@ -54,6 +63,53 @@ class AccountAdapter(DefaultAccountAdapter):
             channels=[Channel.SMS],
             security=True,
             language=(get_language() or "vi")[:2],
+        )
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        """Sign-up with a number that has an account: no code, the owner is told and invited to sign in.
+
+        The sign-up page says the same thing whatever the number (a message is on its way), so it
+        reveals no more than the sign-in form does; only the number's owner learns the truth.
+        """
+        self._send_account_sms("account_exists", phone, absolute_url("account_login"))
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        """A sign-in code asked for a number with no account: no code, the owner is invited to sign up."""
+        self._send_account_sms("account_unknown", phone, absolute_url("account_signup"))
+
+    def _send_account_sms(self, event: str, phone: str, link: str) -> None:
+        try:
+            notify(
+                event=event,
+                context={"link": link},
+                phone=phone,
+                channels=[Channel.SMS],
+                language=(get_language() or "vi")[:2],
+            )
+        except NotificationError:  # a template switched off in the admin: the page still says the same
+            logger.warning("account SMS %s not sent: no active template", event)
+
+    def get_client_ip(self, request) -> str:
+        """allauth's rate limits (failed sign-ins per address, …) use the address ``core.ratelimit``
+        derives from the trusted proxies (``TRUSTED_PROXY_COUNT``), never a forgeable header."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("no client address")
+        return ip
+
+    def _get_login_attempts_cache_key(self, request, **credentials: Any) -> str:
+        """The key failed sign-ins are counted under (allauth derives it here, for the lockout and for
+        clearing it after a password reset).
+
+        allauth keys on the email or username, so every phone sign-in shared one empty key: five wrong
+        phone passwords from anyone locked every phone sign-in out. Here the key is the account the
+        identifier belongs to, whichever identifier was typed and however (``0987 654 321``,
+        ``+84 987 654 321``, the email in capitals), or the normalised identifier when no account has it.
+        """
+        return login_attempts_key(
+            email=credentials.get("email") or "",
+            phone=credentials.get("phone") or "",
+            username=credentials.get("username") or "",
         )
 
     def set_phone(self, user: AbstractBaseUser, phone: str, verified: bool) -> None:
@@ -79,7 +135,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)
-        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
         user = context.get("user") if isinstance(context.get("user"), User) else None
         queue_email(
             recipient=email,
@@ -96,6 +159,28 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_authenticated and request.user.is_staff:
             return reverse("admin:index")
         return super().get_login_redirect_url(request)
+
+
+def login_attempts_key(*, email: str = "", phone: str = "", username: str = "") -> str:
+    """``user:<pk>`` for an identifier that belongs to an account, else the normalised identifier."""
+    if email:
+        identifier = "email:" + email.strip().lower()
+        user = (
+            User.objects.filter(Q(email__iexact=email.strip()) | Q(emailaddress__email__iexact=email.strip()))
+            .order_by("pk")
+            .first()
+        )
+    elif phone:
+        try:
+            phone = normalize_vn_phone(phone)
+        except ValidationError:
+            phone = phone.strip()
+        identifier = "phone:" + phone
+        user = User.objects.filter(phone=phone).order_by("-phone_verified", "pk").first()
+    else:
+        identifier = "username:" + username.strip().lower()
+        user = None
+    return f"user:{user.pk}" if user else identifier
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

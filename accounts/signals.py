@@ -9,6 +9,7 @@ from allauth.account.signals import (
     user_signed_up,
 )
 from allauth.mfa.signals import authenticator_added
+from allauth.socialaccount.signals import social_account_added, social_account_updated
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
@@ -45,3 +46,13 @@ def on_mfa_enrolled(sender, request, user, authenticator, **kwargs) -> None:
     # Enrolling proves possession of the second factor: this session may enter the admin.
     if request is not None:
         record_authentication(request, user, "mfa", type=authenticator.type, enrolled=True)
+
+
+@receiver(social_account_added)
+@receiver(social_account_updated)
+def on_eid_signed_in(sender, request, sociallogin, **kwargs) -> None:
+    # Later eID sign-ins (and an existing account linking its eID) refresh the verified identity.
+    if sociallogin.account.provider == EID_PROVIDER_ID and sociallogin.user.pk:
+        services.eid_identity_refresh(
+            user=sociallogin.user, claims=services.eid_claims(sociallogin.account.extra_data)
+        )

@@ -10,14 +10,18 @@ from vietnam_provinces import Province, Ward
 
 @lru_cache(maxsize=1)
 def provinces() -> list[tuple[str, str]]:
-    return sorted(((f"{int(p.code.value):02d}", p.name) for p in Province.iter_all()), key=lambda item: item[1])
+    return sorted(
+        ((f"{int(p.code.value):02d}", p.name) for p in Province.iter_all()), key=lambda item: item[1]
+    )
 
 
 @lru_cache(maxsize=1)
 def _communes_by_province() -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
     for ward in Ward.iter_all():
-        out.setdefault(f"{int(ward.province_code.value):02d}", []).append((f"{int(ward.code.value):05d}", ward.name))
+        out.setdefault(f"{int(ward.province_code.value):02d}", []).append(
+            (f"{int(ward.code.value):05d}", ward.name)
+        )
     return {code: sorted(items, key=lambda item: item[1]) for code, items in out.items()}
 
 

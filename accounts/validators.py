@@ -29,6 +29,9 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import InvalidChecksum, InvalidComponent
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.vn import mst
 
 __all__ = [
     "PROVINCE_CODES",
@@ -309,7 +312,6 @@ class PersonalIdValidator:
 # Tax code (mã số thuế)
 # ---------------------------------------------------------------------------------------------------
 
-_TAX_WEIGHTS: Final = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 _TAX_CODE: Final = re.compile(r"([0-9]{10})([0-9]{3})?")
 # "NNNNNNNNNN-…" (after removing spaces and dots): written as a branch code, even with a wrong suffix.
 _BRANCH_SHAPE: Final = re.compile(r"[0-9]{10}[\-\u2010-\u2015][0-9]+")
@@ -339,24 +341,22 @@ MSG_TAX_BRANCH = _(
 
 
 def tax_check_digit(first_nine: str) -> int | None:
-    """The check digit N10 for digits N1…N9, or None when the formula gives 10.
-
-    N10 = 10 − ((31·N1 + 29·N2 + 23·N3 + 19·N4 + 17·N5 + 13·N6 + 7·N7 + 5·N8 + 3·N9) mod 11).
-    A result of 10 cannot be written as one digit, so such a prefix is never issued.
-    """
+    """The check digit N10 for digits N1…N9 (python-stdnum's ``vn.mst``), or None when the formula gives
+    10: such a prefix can never be issued."""
     if not re.fullmatch(r"[0-9]{9}", first_nine):
         raise ValueError("first_nine must be 9 ASCII digits")
-    check = 10 - sum(w * int(d) for w, d in zip(_TAX_WEIGHTS, first_nine, strict=True)) % 11
-    return None if check == 10 else check
+    check = mst.calc_check_digit(first_nine)
+    return None if check == "10" else int(check)
 
 
 def validate_tax_code(value: str, *, allow_personal_id: bool = True) -> str:
     """Check a tax code and return it as "NNNNNNNNNN" or "NNNNNNNNNN-NNN".
 
-    Spaces, dots and dashes are ignored, so "0100109106-001", "0100109106 - 001" and
-    "0100109106001" are all the same branch code. With ``allow_personal_id`` (the default), a
-    12-digit personal identification number is accepted too (individuals' tax code since
-    1 July 2025) and returned as its 12 digits.
+    The tax code itself (check digit, branch suffix, sequence) is checked by python-stdnum's
+    ``vn.mst``; this function only turns its verdict into a message a person can act on. Spaces, dots
+    and dashes are ignored, so "0100109106-001", "0100109106 - 001" and "0100109106001" are all the
+    same branch code. With ``allow_personal_id`` (the default), a 12-digit personal identification
+    number is accepted too (individuals' tax code since 1 July 2025) and returned as its 12 digits.
     """
     digits = _compact(value)
     # "0100109106-01" is a branch code missing a digit, not the personal id 010010910601.
@@ -370,15 +370,20 @@ def validate_tax_code(value: str, *, allow_personal_id: bool = True) -> str:
         )
     head, branch = match.groups()
     shown = f"{head}-{branch}" if branch else head
-    if head[2:9] == "0000000":
-        raise ValidationError(MSG_TAX_SEQUENCE, code="invalid_sequence", params={"value": shown})
-    expected = tax_check_digit(head[:9])
-    if expected is None:
-        raise ValidationError(MSG_TAX_UNISSUABLE, code="unissuable", params={"value": shown})
-    if int(head[9]) != expected:
-        raise ValidationError(MSG_TAX_CHECK_DIGIT, code="invalid_check_digit", params={"value": shown})
-    if branch == "000":
-        raise ValidationError(MSG_TAX_BRANCH, code="invalid_branch", params={"suffix": branch})
+    try:
+        mst.validate(digits)
+    except InvalidComponent as exc:
+        if head[2:9] == "0000000":
+            raise ValidationError(MSG_TAX_SEQUENCE, code="invalid_sequence", params={"value": shown}) from exc
+        raise ValidationError(MSG_TAX_BRANCH, code="invalid_branch", params={"suffix": branch}) from exc
+    except InvalidChecksum as exc:
+        if tax_check_digit(head[:9]) is None:
+            raise ValidationError(MSG_TAX_UNISSUABLE, code="unissuable", params={"value": shown}) from exc
+        raise ValidationError(
+            MSG_TAX_CHECK_DIGIT, code="invalid_check_digit", params={"value": shown}
+        ) from exc
+    except StdnumValidationError as exc:
+        raise ValidationError(MSG_TAX_FORMAT, code="invalid_format") from exc
     return shown
 
 

@@ -2,7 +2,7 @@ from django import template
 
 register = template.Library()
 
-CLASSES = {"select": "usa-select", "textarea": "usa-textarea"}
+CLASSES = {"select": "usa-select", "textarea": "usa-textarea", "file": "usa-input upload-input"}
 
 
 @register.filter
@@ -20,3 +20,13 @@ def uswds_widget(field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def vn_phone(value: str) -> str:
+    """+84912345678 as people write it: 0912 345 678 (anything else unchanged)."""
+    value = str(value or "")
+    if value.startswith("+84") and len(value) == 12 and value[1:].isdigit():
+        local = "0" + value[3:]
+        return f"{local[:4]} {local[4:7]} {local[7:]}"
+    return value
