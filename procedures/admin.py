@@ -22,13 +22,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.files import sniff
+from core.admin import HistoryIdMixin, SafeAutocompleteMixin, pk_or_404
+from core.files import DOC, DOCX, PDF, FileRefused, inspect
 
 from . import search, selectors, services
-from .constants import TEMPLATE_FORMATS, ImplementingLevel, PublicationStatus
+from .constants import ImplementingLevel, PublicationStatus
 from .models import (
     Agency,
     DossierComponent,
+    FeeItem,
     LegalBasis,
     LifeEvent,
     Procedure,
@@ -51,10 +53,44 @@ class SubmissionMethodInline(admin.TabularInline):
     fields = ["channel", "time_limit_days", "time_limit_text", "fee_vnd", "charge_vnd", "fee_description"]
 
 
+class FeeItemInline(admin.TabularInline):
+    """Phí and lệ phí line by line, with what changes them (dossiers.fees computes the amounts)."""
+
+    model = FeeItem
+    extra = 0
+    fields = [
+        "channel",
+        "order",
+        "kind",
+        "name",
+        "name_en",
+        "amount_vnd",
+        "unit",
+        "unit_en",
+        "quantity_field",
+        "when_field",
+        "when_value",
+        "note",
+        "note_en",
+    ]
+
+
 class DossierComponentForm(forms.ModelForm):
     class Meta:
         model = DossierComponent
-        fields = ["order", "case_group", "name", "originals", "copies", "required", "template_file", "template_filename"]
+        fields = [
+            "order",
+            "case_group",
+            "name",
+            "originals",
+            "copies",
+            "required",
+            "satisfied_by_declaration",
+            "applies_when_field",
+            "applies_when_value",
+            "template_file",
+            "template_filename",
+        ]
 
     def clean_template_file(self):
         upload = self.cleaned_data.get("template_file")
@@ -63,11 +99,32 @@ class DossierComponentForm(forms.ModelForm):
         limit = settings.TEMPLATE_UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise ValidationError(
-                _("Tệp mẫu quá lớn (%(size)s MB). Giới hạn là %(limit)s MB.") % {"size": round(upload.size / 1048576, 1), "limit": limit // 1048576}
+                _("Tệp mẫu quá lớn (%(size)s MB). Giới hạn là %(limit)s MB.")
+                % {"size": round(upload.size / 1048576, 1), "limit": limit // 1048576}
             )
-        kind = sniff(upload.file)
-        if kind not in TEMPLATE_FORMATS:
-            raise ValidationError(_("Tệp mẫu phải là PDF, DOCX hoặc DOC. Nội dung tệp bạn chọn không phải các định dạng này."))
+        # Templates are downloaded by many citizens: PDF only, checked like a citizen's upload. Word files
+        # (DOC, DOCX) are refused: they carry macros, remote templates, OLE objects and DDE fields that
+        # no check here could rule out for certain. A publisher saves the form as PDF instead.
+        try:
+            kind = inspect(upload.file)
+        except FileRefused as exc:
+            if exc.kind != PDF:
+                raise ValidationError(
+                    _("Tệp mẫu phải là PDF. Nội dung tệp bạn chọn không phải PDF.")
+                ) from exc
+            raise ValidationError(
+                _(
+                    "Tệp mẫu PDF này có mã lệnh tự chạy, tệp đính kèm, biểu mẫu động hoặc không kiểm tra được (có mật khẩu, bị hỏng). Hãy in ra PDF thường (In → “Lưu dưới dạng PDF”) rồi tải lên lại."
+                )
+            ) from exc
+        if kind in (DOC, DOCX):
+            raise ValidationError(
+                _(
+                    "Tệp mẫu phải là PDF: tệp Word (DOC, DOCX) không được nhận vì có thể chứa macro. Hãy mở tệp trong Word hoặc LibreOffice, chọn Lưu thành PDF rồi tải lên."
+                )
+            )
+        if kind != PDF:
+            raise ValidationError(_("Tệp mẫu phải là PDF. Nội dung tệp bạn chọn không phải PDF."))
         stem = "".join(ch for ch in upload.name.rsplit(".", 1)[0] if ch.isalnum() or ch in "-_ ").strip()[:80]
         self._uploaded_filename = f"{stem or 'mau'}.{kind}"
         upload.name = f"template.{kind}"
@@ -95,15 +152,39 @@ class LegalBasisInline(admin.TabularInline):
 
 class ProcedureAdminForm(forms.ModelForm):
     implementing_levels = forms.MultipleChoiceField(
-        label=_("cấp thực hiện"), choices=ImplementingLevel.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("cấp thực hiện"),
+        choices=ImplementingLevel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:
         model = Procedure
         fields = [
-            "code", "name", "service_level", "owner_agency", "agencies", "competent_authority", "implementing_levels",
-            "for_citizens", "for_businesses", "vertical", "sectors", "life_events", "applicants", "requirements",
-            "result", "notes", "next_steps", "effective_from", "effective_to", "popularity",
+            "code",
+            "name",
+            "name_en",
+            "service_level",
+            "owner_agency",
+            "agencies",
+            "competent_authority",
+            "implementing_levels",
+            "for_citizens",
+            "for_businesses",
+            "vertical",
+            "sectors",
+            "life_events",
+            "applicants",
+            "requirements",
+            "result",
+            "notes",
+            "next_steps",
+            "presence",
+            "presence_note",
+            "presence_note_en",
+            "effective_from",
+            "effective_to",
+            "popularity",
         ]
 
     def clean_requirements(self) -> str:
@@ -127,7 +208,19 @@ def export_csv(modeladmin, request: HttpRequest, queryset) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="thu-tuc-{stamp}.csv"'
     response.write("\ufeff")  # so Excel opens Vietnamese correctly
     writer = csv.writer(response)
-    writer.writerow(["ma_thu_tuc", "ten_thu_tuc", "muc_do", "trang_thai", "co_quan_cong_bo", "linh_vuc", "thoi_han_ngay", "phi_le_phi_truc_tuyen_vnd", "cap_nhat"])
+    writer.writerow(
+        [
+            "ma_thu_tuc",
+            "ten_thu_tuc",
+            "muc_do",
+            "trang_thai",
+            "co_quan_cong_bo",
+            "linh_vuc",
+            "thoi_han_ngay",
+            "phi_le_phi_truc_tuyen_vnd",
+            "cap_nhat",
+        ]
+    )
     rows = queryset.select_related("owner_agency").prefetch_related("sectors", "methods").order_by("code")
     for p in rows:
         online = p.online_method
@@ -169,24 +262,56 @@ def archive_selected(modeladmin, request, queryset):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(SimpleHistoryAdmin):
+class ProcedureAdmin(SafeAutocompleteMixin, HistoryIdMixin, SimpleHistoryAdmin):
     form = ProcedureAdminForm
     change_form_template = "admin/procedures/procedure/change_form.html"
     list_display = ["code", "name", "service_level", "status_badge", "owner_agency", "updated_at"]
     list_display_links = ["code", "name"]
-    list_filter = ["status", "service_level", ("owner_agency", admin.RelatedOnlyFieldListFilter), "for_citizens", "for_businesses"]
-    search_fields = ["code", "name"]
+    list_filter = [
+        "status",
+        "service_level",
+        ("owner_agency", admin.RelatedOnlyFieldListFilter),
+        "for_citizens",
+        "for_businesses",
+    ]
+    search_fields = ["code", "name", "name_en"]
     list_per_page = 50
     show_full_result_count = False
     autocomplete_fields = ["sectors"]
     filter_horizontal = ["life_events", "agencies"]
     readonly_fields = ["status", "published_at", "public_link"]
-    inlines = [ProcedureStepInline, SubmissionMethodInline, DossierComponentInline, LegalBasisInline]
+    inlines = [
+        ProcedureStepInline,
+        SubmissionMethodInline,
+        FeeItemInline,
+        DossierComponentInline,
+        LegalBasisInline,
+    ]
     actions = [publish_selected, archive_selected, export_csv]
     fieldsets = [
-        (None, {"fields": ["code", "name", "service_level", "status", "published_at", "public_link"]}),
-        (_("Phạm vi"), {"fields": ["owner_agency", "agencies", "competent_authority", "implementing_levels", "for_citizens", "for_businesses", "vertical", "sectors", "life_events"]}),
+        (
+            None,
+            {"fields": ["code", "name", "name_en", "service_level", "status", "published_at", "public_link"]},
+        ),
+        (
+            _("Phạm vi"),
+            {
+                "fields": [
+                    "owner_agency",
+                    "agencies",
+                    "competent_authority",
+                    "implementing_levels",
+                    "for_citizens",
+                    "for_businesses",
+                    "vertical",
+                    "postal_excluded",
+                    "sectors",
+                    "life_events",
+                ]
+            },
+        ),
         (_("Nội dung"), {"fields": ["applicants", "requirements", "result", "notes", "next_steps"]}),
+        (_("Có mặt trực tiếp"), {"fields": ["presence", "presence_note", "presence_note_en"]}),
         (_("Hiệu lực"), {"fields": ["effective_from", "effective_to", "popularity"]}),
     ]
 
@@ -218,7 +343,9 @@ class ProcedureAdmin(SimpleHistoryAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser and obj.owner_agency_id not in selectors.publisher_agency_ids(request.user):
+        if not request.user.is_superuser and obj.owner_agency_id not in selectors.publisher_agency_ids(
+            request.user
+        ):
             raise PermissionDenied
         obj._change_reason = "Sửa trong trang quản trị" if change else "Tạo mới"
         super().save_model(request, obj, form, change)
@@ -232,15 +359,13 @@ class ProcedureAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "—"
         label = _("Xem trang công khai") if obj.status == PublicationStatus.PUBLISHED else _("Xem trước")
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label)
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
+        )
 
     def _check_in_scope(self, request: HttpRequest, object_id) -> None:
         # simple-history's views fetch the object without our scoped queryset: check it here.
-        try:
-            pk = int(object_id)
-        except (TypeError, ValueError) as exc:
-            raise Http404 from exc
-        if not self.get_queryset(request).filter(pk=pk).exists():
+        if not self.get_queryset(request).filter(pk=pk_or_404(Procedure, object_id)).exists():
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
@@ -253,9 +378,24 @@ class ProcedureAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         custom = [
-            path("<int:object_id>/publish/", self.admin_site.admin_view(self.status_view), {"action": "publish"}, name="procedures_procedure_publish"),
-            path("<int:object_id>/archive/", self.admin_site.admin_view(self.status_view), {"action": "archive"}, name="procedures_procedure_archive"),
-            path("<int:object_id>/unpublish/", self.admin_site.admin_view(self.status_view), {"action": "unpublish"}, name="procedures_procedure_unpublish"),
+            path(
+                "<int:object_id>/publish/",
+                self.admin_site.admin_view(self.status_view),
+                {"action": "publish"},
+                name="procedures_procedure_publish",
+            ),
+            path(
+                "<int:object_id>/archive/",
+                self.admin_site.admin_view(self.status_view),
+                {"action": "archive"},
+                name="procedures_procedure_archive",
+            ),
+            path(
+                "<int:object_id>/unpublish/",
+                self.admin_site.admin_view(self.status_view),
+                {"action": "unpublish"},
+                name="procedures_procedure_unpublish",
+            ),
         ]
         return custom + super().get_urls()
 
@@ -263,7 +403,9 @@ class ProcedureAdmin(SimpleHistoryAdmin):
         return _status_view(self, request, object_id, action)
 
 
-def _status_view(model_admin: ProcedureAdmin, request: HttpRequest, object_id: int, action: str) -> HttpResponse:
+def _status_view(
+    model_admin: ProcedureAdmin, request: HttpRequest, object_id: int, action: str
+) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     procedure = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
@@ -280,7 +422,7 @@ def _status_view(model_admin: ProcedureAdmin, request: HttpRequest, object_id: i
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "phone"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "unit_name"]
@@ -295,16 +437,16 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "ministry", "for_citizens", "for_businesses"]
+    list_display = ["code", "name", "name_en", "ministry", "for_citizens", "for_businesses"]
     list_filter = ["for_citizens", "for_businesses"]
-    search_fields = ["code", "name", "ministry"]
+    search_fields = ["code", "name", "name_en", "ministry"]
 
 
 @admin.register(LifeEvent)
 class LifeEventAdmin(admin.ModelAdmin):
-    list_display = ["name", "audience", "ordering", "slug"]
+    list_display = ["name", "name_en", "audience", "ordering", "slug"]
     list_filter = ["audience"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 

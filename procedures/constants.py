@@ -13,7 +13,9 @@ class ServiceLevel(models.IntegerChoices):
 
 # What each level lets the citizen do, shown on the home page and on procedure pages.
 LEVEL_DESCRIPTIONS = {
-    1: _("Xem đầy đủ thông tin về thủ tục: trình tự, thành phần hồ sơ, thời hạn, phí, lệ phí, căn cứ pháp lý."),
+    1: _(
+        "Xem đầy đủ thông tin về thủ tục: trình tự, thành phần hồ sơ, thời hạn, phí, lệ phí, căn cứ pháp lý."
+    ),
     2: _("Mức 1, và tải về mẫu đơn, tờ khai để nộp hồ sơ trực tiếp hoặc qua bưu chính."),
     3: _("Mức 2, và điền, nộp hồ sơ trực tuyến; nộp phí và nhận kết quả trực tiếp."),
     4: _("Mức 3, và thanh toán phí trực tuyến; nhận kết quả trực tuyến, qua bưu chính hoặc trực tiếp."),
@@ -64,5 +66,24 @@ class Channel(models.TextChoices):
     POST = "post", _("Dịch vụ bưu chính")
 
 
+class FeeKind(models.TextChoices):
+    """The legal kind of a sum owed: phí (a fee for a service) or lệ phí (a charge for a state act)."""
+
+    FEE = "fee", _("Phí")
+    CHARGE = "charge", _("Lệ phí")
+
+
+class Presence(models.TextChoices):
+    """Whether someone must still come in person although the dossier is submitted online."""
+
+    NONE = "", _("Không phải đến")
+    AT_SUBMISSION = "submission", _("Có mặt khi tiếp nhận (ví dụ thu nhận sinh trắc học)")
+    AT_RESULT = "result", _("Có mặt khi nhận kết quả (ký sổ, nhận trực tiếp)")
+
+
 # Form templates (mẫu đơn, tờ khai) accepted from publishers, decided by the file's bytes.
-TEMPLATE_FORMATS = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "doc": "application/msword"}
+TEMPLATE_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+}

@@ -9,8 +9,16 @@ class CatalogueFilterForm(forms.Form):
     """Query-string filters of /procedures/. Bad values are dropped with a notice, never a 500."""
 
     q = forms.CharField(label=_("Tìm thủ tục hành chính"), required=False, strip=True)
-    level = forms.TypedChoiceField(label=_("Mức độ"), required=False, coerce=int, empty_value=None, choices=[("", "")] + list(ServiceLevel.choices))
-    audience = forms.ChoiceField(label=_("Đối tượng"), required=False, choices=[("", "")] + list(Audience.choices))
+    level = forms.TypedChoiceField(
+        label=_("Mức độ"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "")] + list(ServiceLevel.choices),
+    )
+    audience = forms.ChoiceField(
+        label=_("Đối tượng"), required=False, choices=[("", "")] + list(Audience.choices)
+    )
     sector = forms.CharField(label=_("Lĩnh vực"), required=False, max_length=20)
     agency = forms.CharField(label=_("Cơ quan"), required=False, max_length=40)
     event = forms.SlugField(label=_("Sự kiện"), required=False, max_length=60)

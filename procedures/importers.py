@@ -16,10 +16,10 @@ from pathlib import Path
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from portal.text import nfc
+from core.text import nfc
 
 from .constants import PublicationStatus
-from .models import Procedure, Sector, search_text_for
+from .models import Procedure, Sector, name_word_count, search_text_for
 
 PROCEDURE_COLUMNS = ["code", "name", "for_citizens", "for_businesses", "vertical", "weight"]
 SECTOR_COLUMNS = ["id", "name", "ministry"]
@@ -131,7 +131,9 @@ def import_catalogue(directory: Path, *, dry_run: bool = False) -> ImportReport:
     Raises CatalogueImportError (and writes nothing) if any row is malformed.
     """
     errors: list[RowError] = []
-    sectors = validate_sectors(_read_csv(directory / "sectors.csv", SECTOR_COLUMNS, errors), "sectors.csv", errors)
+    sectors = validate_sectors(
+        _read_csv(directory / "sectors.csv", SECTOR_COLUMNS, errors), "sectors.csv", errors
+    )
     procedures = validate_procedures(
         _read_csv(directory / "procedures.csv", PROCEDURE_COLUMNS, errors), "procedures.csv", errors
     )
@@ -159,20 +161,33 @@ def import_catalogue(directory: Path, *, dry_run: bool = False) -> ImportReport:
             procedure = existing.get(code)
             if procedure is None:
                 to_create.append(
-                    Procedure(code=code, status=PublicationStatus.PUBLISHED, search_text=search_text_for(data["name"], code), **data)
+                    Procedure(
+                        code=code,
+                        status=PublicationStatus.PUBLISHED,
+                        search_text=search_text_for(data["name"], code),
+                        search_words=name_word_count(data["name"]),
+                        **data,
+                    )
                 )
             elif any(getattr(procedure, f) != data[f] for f in fields):
                 for f in fields:
                     setattr(procedure, f, data[f])
-                procedure.search_text = search_text_for(procedure.name, code)
+                procedure.search_text = search_text_for(procedure.name, code, procedure.name_en)
+                procedure.search_words = name_word_count(procedure.name)
                 to_update.append(procedure)
             else:
                 report.unchanged += 1
         if to_create:
-            bulk_create_with_history(to_create, Procedure, batch_size=500, default_change_reason="Nhập danh mục quốc gia")
+            bulk_create_with_history(
+                to_create, Procedure, batch_size=500, default_change_reason="Nhập danh mục quốc gia"
+            )
         if to_update:
             bulk_update_with_history(
-                to_update, Procedure, [*fields, "search_text"], batch_size=500, default_change_reason="Cập nhật từ danh mục quốc gia"
+                to_update,
+                Procedure,
+                [*fields, "search_text", "search_words"],
+                batch_size=500,
+                default_change_reason="Cập nhật từ danh mục quốc gia",
             )
         report.created, report.updated = len(to_create), len(to_update)
         if dry_run:

@@ -1,58 +1,155 @@
+# ruff: noqa: S608 - SQL is assembled from this module's own identifiers; every value is a parameter.
 """Catalogue search: the front door of the portal.
 
 How a query is understood
-1. It is folded (portal.text.fold): no diacritics, đ→d, ký/kí unified, lower case.
-2. Synonyms staff maintain in the admin (SearchSynonym) add alternatives: "bang lai" also
-   means "giay phep lai xe", "CCCD" means "can cuoc", "lam" also means "cap".
-3. A procedure matches an alternative when its folded name contains every word of it, in any
-   order, as a whole word or the start of one ("ket ho" finds "ket hon").
+1. It is folded (core.text.fold): no diacritics, đ→d, ký/kí unified, lower case.
+2. Synonyms staff maintain in the admin (SearchSynonym) add alternatives: "bang lai" also means
+   "giay phep lai xe", "CCCD" means "can cuoc", "lam" also means "cap". An abbreviation made of
+   its expansion's initials works both ways: "the BHYT" also finds "thẻ bảo hiểm y tế" and
+   "thẻ bảo hiểm y tế" also finds a name that says "thẻ BHYT".
+3. A procedure matches an alternative when its search text (folded name, code and English name,
+   models.search_text_for) contains every word of it as a whole word, in any order; the last word
+   may be the start of a word, as it may still be being typed ("ket ho" finds "ket hon").
 
-How results are ranked (procedure_rank)
+When nothing matches (procedures.spelling explains each step)
+   a. one-letter typos are corrected against the catalogue's own words, and words the catalogue
+      never uses are left out ("kahi snh" → "khai sinh");
+   b. everyday fillers are left out ("làm hộ chiếu ở đâu", "khai sinh cho con");
+   c. then one word (or word pair) at a time, from the end, a synonym's term last ("cấp lại căn
+      cước bị mất" → "cấp lại căn cước"; "cấp lại sổ đỏ" → "sổ đỏ"); at most 8 EXISTS queries;
+   d. on PostgreSQL, as a last resort, the names nearest by trigram word similarity, through the
+      indexable ``<%`` operator with the threshold set for the transaction (set_config(…, true)).
+   The page says what was corrected and which words were ignored. A relaxed query matches whole
+   words only.
+
+How results are ranked (in SQL, identical on both databases; rank_sql and ORDER)
    name starts with the phrase > whole phrase > phrase with its last word still being typed >
-   all words > words only as prefixes; the words typed outrank a synonym's rewrite; within a tier
-   the shorter name first, so "Đăng ký khai sinh" precedes "… lưu động" and "… có yếu tố nước
-   ngoài"; then popularity.
+   all words > all words with the last one as a word start; among "all words", those keeping
+   the query's neighbouring words together first; the words typed outrank a synonym's rewrite;
+   then the shorter name first, in steps of four words (words in parentheses and a leading "Thủ
+   tục" do not count), a step forgiven per thousand-fold popularity, so a popular exact match is
+   not buried under rarer names; then popularity, then the exact length, then the name.
+
+Cost per request: one statement (``find``) reads the matches once into a CTE with their rank, and
+returns the total, every facet count (each with the other filters applied) and the page asked for
+(LIMIT/OFFSET: never every match); one more query reads the page's sector names. Broad one-word
+queries ("giay", thousands of matches) are ranked and counted by the database, not in Python.
+The trigram fallback runs in a short transaction that first sets its threshold locally
+(``_trigram_transaction``).
 
 Backends
-   SQLite: one scan with instr() over the folded column (stored with a leading space).
-   PostgreSQL: the same column through a GIN full-text index (to_tsvector('simple'), prefix
-   tsquery) and, when nothing matches (a typo), trigram word similarity (pg_trgm).
-   Ranking is the same Python function on both, so results agree.
+   PostgreSQL: matching through a stored tsvector of search_text and its GIN index (migration
+   0005: exact lexemes, the last as a prefix); the typos' last resort (``<%``) through the GIN
+   trigram index of migration 0002.
+   SQLite (the embedded default): the same SQL with instr() scans; slower, same results except (d).
 
-Cost per request: one matching query returning (id, text, popularity, code, level, audience);
-filters and facet counts are then computed in memory, with procedure↔sector/agency/event
-memberships held per process and rebuilt when the catalogue version changes (signals.py).
+Caches, keyed by the catalogue version (bumped whenever the catalogue or a synonym changes, and
+again when that transaction commits) and the day (publication dates): the synonym rules, the
+spelling vocabulary and the home-page counts (per_version); search results and suggestions for
+SEARCH_CACHE_SECONDS (0 turns those two off).
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import time
 from collections import Counter
-from dataclasses import dataclass, field
-from difflib import get_close_matches
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from portal.text import fold_words
+from core.text import fold_words
 
-from .models import Agency, LifeEvent, Procedure, SearchSynonym, Sector
+from . import spelling
+from .models import Procedure, SearchSynonym
 
 MAX_TERMS = 12
-MAX_ALTERNATIVES = 16
-SYNONYM_CACHE_KEY = "procedures:synonyms:v2"
-VOCABULARY_CACHE_KEY = "procedures:vocabulary:v2"
-VERSION_CACHE_KEY = "procedures:catalogue-version"
+MAX_ALTERNATIVES = 12
+MAX_RELAXATIONS = 8
 FACET_KEYS = ("level", "audience", "sector", "agency", "event")
+FACET_LIMIT = 12
+VERSION_CACHE_KEY = "procedures:catalogue-version"
+PER_VERSION_TTL = 24 * 3600
+TEXT = "procedures_procedure.search_text"
+
+
+# --- catalogue version and what is cached per version ----------------------------------------------
+
+
+def catalogue_version() -> int:
+    """A number that changes whenever the catalogue or a synonym changes (shared through the cache).
+
+    A lost cache entry restarts from the clock, never from 1, so a number is never reused.
+    """
+    version = cache.get(VERSION_CACHE_KEY)
+    if version is None:
+        cache.add(VERSION_CACHE_KEY, time.time_ns() // 1000, None)
+        version = cache.get(VERSION_CACHE_KEY) or time.time_ns() // 1000
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_CACHE_KEY)
+    except ValueError:
+        cache.set(VERSION_CACHE_KEY, time.time_ns() // 1000, None)
+
+
+def bump_catalogue_version() -> None:
+    """Called when procedures, their links or synonyms change.
+
+    Bumps at once (this transaction's own reads see the change) and again on commit, so nothing
+    another process cached from the data before the commit outlives it.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def invalidate_search_caches() -> None:
+    bump_catalogue_version()
+
+
+_local: dict[str, tuple[Any, Any]] = {}
+
+
+def per_version(name: str, build: Callable[[], Any], *, daily: bool = False) -> Any:
+    """``build()`` once per catalogue version (and per day if ``daily``), shared by every process."""
+    version = catalogue_version()
+    stamp = (version, timezone.localdate().isoformat()) if daily else (version, "")
+    hit = _local.get(name)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    key = f"procedures:{name}:{stamp[0]}:{stamp[1]}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, PER_VERSION_TTL)
+    _local[name] = (stamp, value)
+    return value
+
+
+# --- synonyms and query parsing ----------------------------------------------------------------------
 
 
 @dataclass
 class ParsedQuery:
     raw: str
-    words: list[str]
+    words: list[str]  # folded words searched
     alternatives: list[list[str]] = field(default_factory=list)
+    typed: list[str] = field(default_factory=list)  # folded words as typed
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, used instead)
+    ignored: list[str] = field(default_factory=list)  # typed words left out
+    trigram: bool = False  # nearest names by trigram similarity (PostgreSQL's last resort)
+    prefix: bool = True  # the last typed word may be the start of a word (it may still be typed)
 
     @property
     def is_empty(self) -> bool:
@@ -62,293 +159,598 @@ class ParsedQuery:
     def folded(self) -> str:
         return " ".join(self.words)
 
+    @property
+    def relaxed(self) -> bool:
+        return self.trigram or self.words != self.typed
 
-# --- synonyms and query parsing ---------------------------------------------------------------
-
-
-def _synonym_table() -> list[tuple[list[str], list[list[str]], bool]]:
-    table = cache.get(SYNONYM_CACHE_KEY)
-    if table is None:
-        table = []
-        for syn in SearchSynonym.objects.all():
-            term = fold_words(syn.term)
-            expansions = [e for e in (fold_words(x) for x in syn.expansion_list) if e]
-            if term and expansions:
-                table.append((term, expansions, syn.replaces))
-        table.sort(key=lambda row: -len(row[0]))  # "bang lai xe" before "bang lai"
-        cache.set(SYNONYM_CACHE_KEY, table, 300)
-    return table
+    def last_is_prefix(self, alt: list[str]) -> bool:
+        """Only the word the person typed last, left as typed, matches as a word start."""
+        return self.prefix and bool(self.words) and alt[-1] == self.words[-1]
 
 
-def _find(words: list[str], term: list[str]) -> int:
+def _is_abbreviation(term: list[str], expansion: list[str]) -> bool:
+    return len(term) == 1 and 2 <= len(term[0]) <= 6 and "".join(w[0] for w in expansion) == term[0]
+
+
+def _build_rules() -> list[tuple[tuple[str, ...], list[list[str]], bool]]:
+    """(pattern, rewrites, keep the pattern's own alternative), longest pattern first."""
+    rules = []
+    for syn in SearchSynonym.objects.all():
+        term = fold_words(syn.term)
+        expansions = [e for e in (fold_words(x) for x in syn.expansion_list) if e]
+        if not term or not expansions:
+            continue
+        both_ways = [e for e in expansions if _is_abbreviation(term, e)]
+        rules.append((tuple(term), expansions, not syn.replaces or bool(both_ways)))
+        for expansion in both_ways:
+            rules.append((tuple(expansion), [term], True))
+    rules.sort(key=lambda rule: -len(rule[0]))
+    return rules
+
+
+def _rules() -> list[tuple[tuple[str, ...], list[list[str]], bool]]:
+    return per_version("synonym-rules", _build_rules)
+
+
+def _find(words: list[str], term: tuple[str, ...]) -> int:
     n = len(term)
     for i in range(len(words) - n + 1):
-        if words[i : i + n] == term:
+        if tuple(words[i : i + n]) == term:
             return i
     return -1
+
+
+def expand(words: list[str]) -> list[list[str]]:
+    """The alternatives of a word list: itself first, then synonyms' rewrites (two passes)."""
+    alternatives: list[list[str]] = [words]
+    rules = _rules()
+    for _pass in range(2):
+        for pattern, rewrites, keep in rules:
+            produced = []
+            for alt in alternatives:
+                pos = _find(alt, pattern)
+                if pos >= 0:
+                    produced.extend(alt[:pos] + r + alt[pos + len(pattern) :] for r in rewrites)
+            if not produced:
+                continue
+            kept = alternatives if keep else [a for a in alternatives if _find(a, pattern) < 0]
+            merged: list[list[str]] = []
+            for alt in kept + produced:
+                if alt not in merged:
+                    merged.append(alt)
+            alternatives = merged[:MAX_ALTERNATIVES]
+    return alternatives
 
 
 def parse_query(raw: str) -> ParsedQuery:
     """Fold the query and expand synonyms into alternative word lists (the typed words first)."""
     words = fold_words(raw or "")[:MAX_TERMS]
-    parsed = ParsedQuery(raw=raw, words=words)
-    if not words:
-        return parsed
-    alternatives: list[list[str]] = [words]
-    for term, expansions, replaces in _synonym_table():
-        rewritten = []
-        for alt in alternatives:
-            pos = _find(alt, term)
-            if pos >= 0:
-                rewritten.extend(alt[:pos] + expansion + alt[pos + len(term) :] for expansion in expansions)
-        if not rewritten:
-            continue
-        kept = [a for a in alternatives if _find(a, term) < 0] if replaces else alternatives
-        alternatives = (kept + rewritten)[:MAX_ALTERNATIVES]
-    seen: set[tuple[str, ...]] = set()
-    for alt in alternatives:
-        if tuple(alt) not in seen:
-            seen.add(tuple(alt))
-            parsed.alternatives.append(alt)
-    return parsed
+    return _parsed(raw, words, typed=words)
 
 
-# --- matching in the database -------------------------------------------------------------------
+def _parsed(raw: str, words: list[str], **extra) -> ParsedQuery:
+    return ParsedQuery(raw=raw, words=words, alternatives=expand(words) if words else [], **extra)
 
-_TSQUERY_SAFE = re.compile(r"^[0-9a-z]+$")
+
+def _synonym_phrases() -> set[tuple[str, ...]]:
+    return {rule[0] for rule in _rules() if len(rule[0]) > 1}
 
 
-def matching(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> QuerySet[Procedure]:
-    """Filter ``queryset`` to procedures matching any alternative of the query (one scan)."""
-    if parsed.is_empty:
-        return queryset
-    table = Procedure._meta.db_table
-    if connection.vendor == "postgresql":
-        tsqueries = [" & ".join(f"{w}:*" for w in alt if _TSQUERY_SAFE.match(w)) for alt in parsed.alternatives]
-        tsquery = " | ".join(f"({q})" for q in tsqueries if q)
-        if not tsquery:
-            return queryset.none()
-        sql = f"to_tsvector('simple', {table}.search_text) @@ to_tsquery('simple', %s)"  # noqa: S608 - table name is ours
-        return queryset.annotate(_hit=RawSQL(sql, (tsquery,))).filter(_hit=True)  # noqa: S611 - values are parameters
-    # Folded text is plain ASCII, so instr() on " word" is an exact, index-free word-start test.
+# --- SQL fragments (same text on both databases, but for a few functions) ----------------------------
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _has(needle: str) -> tuple[str, list]:
+    return (f"strpos({TEXT}, %s) > 0" if _pg() else f"instr({TEXT}, %s) > 0"), [needle]
+
+
+def _least(parts: list[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return ("LEAST(" if _pg() else "MIN(") + ", ".join(parts) + ")"
+
+
+def _tsquery(parsed: ParsedQuery) -> str:
+    """``(dang & ki & ket & hon:*) | (…)``: folded words are [0-9a-z]+, safe in tsquery syntax."""
+    groups = []
+    for alt in parsed.alternatives:
+        lexemes = [w for w in alt if w.isascii() and w.isalnum()]
+        if lexemes:
+            if parsed.last_is_prefix(alt):
+                lexemes[-1] += ":*"
+            groups.append("(" + " & ".join(lexemes) + ")")
+    return " | ".join(groups) or "''"
+
+
+def match_sql(parsed: ParsedQuery) -> tuple[str, list]:
+    """A procedure matches an alternative: every word whole, the last also as a word start.
+
+    PostgreSQL: the stored full-text vector (migration 0005) and its GIN index; SQLite: instr().
+    Same semantics: the text is plain ASCII words between spaces, which is how 'simple' splits it.
+    """
+    if parsed.trigram:
+        return f"%s <%% {TEXT}", [parsed.folded]
+    if _pg():
+        return "procedures_procedure.search_vector @@ to_tsquery('simple', %s)", [_tsquery(parsed)]
     clauses, params = [], []
     for alt in parsed.alternatives:
-        clauses.append("(" + " AND ".join(f"instr({table}.search_text, %s) > 0" for _ in alt) + ")")
-        params.extend(f" {w}" for w in alt)
-    return queryset.annotate(_hit=RawSQL(" OR ".join(clauses), params)).filter(_hit=True)  # noqa: S611 - values are parameters
+        parts = []
+        prefix = parsed.last_is_prefix(alt)
+        for i, word in enumerate(alt):
+            sql, p = _has(f" {word}" if prefix and i == len(alt) - 1 else f" {word} ")
+            parts.append(sql)
+            params.extend(p)
+        clauses.append("(" + " AND ".join(parts) + ")")
+    return "(" + " OR ".join(clauses) + ")", params
 
 
-# --- ranking ------------------------------------------------------------------------------------
+TIER_WEIGHT = 64  # room below each tier for the pair and synonym tie-breakers
 
 
-def procedure_rank(search_text: str, popularity: int, parsed: ParsedQuery, code_words: int = 0) -> tuple:
-    """Sort key (ascending) for a candidate: closeness to the name, then popularity."""
-    text = search_text.strip()
-    name_words = text.split()
-    padded = f" {text} "
-    best_tier = 99
-    for alt_index, alt in enumerate(parsed.alternatives):
+def rank_sql(parsed: ParsedQuery) -> tuple[str, list, str, list]:
+    """(rank SQL, params, extra-words SQL, params): see the module docstring for the order.
+
+    The rank of an alternative is ``tier * 64 + 2 * missing pairs + (1 for a synonym's rewrite)``,
+    the best alternative counts. "Missing pairs" (tiers 3 and 4 only) are neighbouring query words
+    that are not neighbours in the name: "công chứng giấy tờ" is closer to "chứng thực … giấy tờ"
+    (a synonym's rewrite, one pair apart) than to "giấy chứng nhận … công nghiệp" (scattered).
+    """
+    if parsed.is_empty:
+        return "0", [], "0", []
+    if parsed.trigram:
+        return f"CAST((1 - word_similarity(%s, {TEXT})) * 100 AS INTEGER)", [parsed.folded], "0", []
+    ranks, params = [], []
+    for index, alt in enumerate(parsed.alternatives):
+        offset = 1 if index else 0
         phrase = " ".join(alt)
-        if padded.startswith(f" {phrase} ") or padded.startswith(f" thu tuc {phrase} "):
-            tier = 0  # the name starts with exactly what was asked
-        elif f" {phrase} " in padded:
-            tier = 1  # the whole phrase, elsewhere in the name
-        elif f" {phrase}" in padded:
-            tier = 2  # the phrase, its last word still being typed ("ket ho" → "ket hon")
-        elif all(w in name_words for w in alt):
-            tier = 3  # every word, in another order
-        else:
-            tier = 4  # every word, some only as the start of a word
-        best_tier = min(best_tier, tier * 2 + (1 if alt_index else 0))
-    # The folded code is appended to the text; its words are not part of the name.
-    extra_words = max(len(name_words) - code_words - len(parsed.words), 0)
-    return (best_tier, extra_words // 4, -popularity, extra_words, text)
+        starts = [f" {phrase} ", f" thu tuc {phrase} "]
+        sql = "CASE WHEN " + " OR ".join(f"substr({TEXT}, 1, {len(x)}) = %s" for x in starts)
+        sql += " OR " + _has(f"| {phrase} ")[0] + f" THEN {offset}"
+        params.extend([*starts, f"| {phrase} "])
+        prefix = parsed.last_is_prefix(alt)
+        for tier, needle in ((1, f" {phrase} "), (2, f" {phrase}"))[: 2 if prefix else 1]:
+            condition, p = _has(needle)
+            sql += f" WHEN {condition} THEN {tier * TIER_WEIGHT + offset}"
+            params.extend(p)
+        if len(alt) > 1:
+            pair_sql, pair_params = [], []
+            for a, b in zip(alt, alt[1:], strict=False):
+                condition, p = _has(f" {a} {b}")
+                pair_sql.append(f"CASE WHEN {condition} THEN 0 ELSE 2 END")
+                pair_params.extend(p)
+            missing = " + ".join(pair_sql)
+            for tier, needles in (
+                (3, [f" {w} " for w in alt]),
+                (4, [f" {w} " for w in alt[:-1]] + [f" {alt[-1]}"]),
+            )[: 2 if prefix else 1]:
+                conditions = [_has(n) for n in needles]
+                sql += " WHEN " + " AND ".join(c for c, _ in conditions)
+                sql += f" THEN {tier * TIER_WEIGHT + offset} + {missing}"
+                params.extend(x for _, p in conditions for x in p)
+                params.extend(pair_params)
+        sql += " ELSE 9999 END"
+        ranks.append(sql)
+    n = len(parsed.words)
+    extra = (
+        f"(CASE WHEN procedures_procedure.search_words > {n} "
+        f"THEN procedures_procedure.search_words - {n} ELSE 0 END)"
+    )
+    return _least(ranks), params, extra, []
 
 
-# --- per-process memberships for filters and facets ---------------------------------------------
+# How much longer a name may be, in steps of four words, for how much more it is used: one step per
+# thousand-fold popularity ("Cấp hộ chiếu phổ thông ở trong nước", used 13.8 million times, is not
+# put after "Trình báo mất hộ chiếu phổ thông", 74 thousand, for being four words longer).
+POPULARITY_STEPS = (
+    "(CASE WHEN popularity >= 1000000000 THEN 3 WHEN popularity >= 1000000 THEN 2 "
+    "WHEN popularity >= 1000 THEN 1 ELSE 0 END)"
+)
+ORDER = f"r_tier, r_extra / 4 - {POPULARITY_STEPS}, popularity DESC, r_extra, search_text, id"
 
 
-def catalogue_version() -> int:
-    version = cache.get(VERSION_CACHE_KEY)
-    if version is None:
-        cache.add(VERSION_CACHE_KEY, 1, None)
-        version = cache.get(VERSION_CACHE_KEY) or 1
-    return version
-
-
-def bump_catalogue_version() -> None:
-    """Called when procedures or their links change: every process rebuilds its memberships."""
-    try:
-        cache.incr(VERSION_CACHE_KEY)
-    except ValueError:
-        cache.set(VERSION_CACHE_KEY, 2, None)
-    cache.delete(VOCABULARY_CACHE_KEY)
-
-
-def invalidate_search_caches() -> None:
-    cache.delete(SYNONYM_CACHE_KEY)
-    bump_catalogue_version()
+# --- filters ------------------------------------------------------------------------------------------
 
 
 @dataclass
-class Memberships:
-    version: int
-    sectors: dict[int, tuple[str, ...]]
-    agencies: dict[int, tuple[str, ...]]
-    events: dict[int, tuple[str, ...]]
-    labels: dict[str, dict[str, str]]  # facet key → value → display name
+class Filters:
+    """Validated facet filters; sector, agency and event are resolved to ids."""
+
+    level: int | None = None
+    audience: str | None = None
+    sector: tuple[int, str] | None = None  # (id, code)
+    agency: tuple[int, str] | None = None
+    event: tuple[int, str] | None = None  # (id, slug)
+
+    def active(self) -> list[str]:
+        return [k for k in FACET_KEYS if getattr(self, k) is not None]
+
+    def value(self, key: str) -> str | None:
+        raw = getattr(self, key)
+        if raw is None:
+            return None
+        return raw[1] if isinstance(raw, tuple) else str(raw)
 
 
-_memberships: Memberships | None = None
+_THROUGH = {
+    "sector": (Procedure.sectors.through, "sector_id"),
+    "agency": (Procedure.agencies.through, "agency_id"),
+    "event": (Procedure.life_events.through, "lifeevent_id"),
+}
 
 
-def memberships() -> Memberships:
-    """procedure id → sector codes / agency codes / event slugs, and their names (6 small queries, once per version)."""
-    global _memberships
-    version = catalogue_version()
-    if _memberships is None or _memberships.version != version:
-
-        def collect(rows) -> dict[int, tuple[str, ...]]:
-            out: dict[int, list[str]] = {}
-            for pid, key in rows:
-                out.setdefault(pid, []).append(key)
-            return {pid: tuple(keys) for pid, keys in out.items()}
-
-        _memberships = Memberships(
-            version=version,
-            sectors=collect(Procedure.sectors.through.objects.values_list("procedure_id", "sector__code")),
-            agencies=collect(Procedure.agencies.through.objects.values_list("procedure_id", "agency__code")),
-            events=collect(Procedure.life_events.through.objects.values_list("procedure_id", "lifeevent__slug")),
-            labels={
-                "sector": dict(Sector.objects.values_list("code", "name")),
-                "agency": dict(Agency.objects.values_list("code", "name")),
-                "event": dict(LifeEvent.objects.values_list("slug", "name")),
-            },
+def _flag(key: str, filters: Filters):
+    """1 when a row passes this filter, else 0 (an ORM expression for either database)."""
+    if key == "level":
+        condition = When(service_level=filters.level, then=Value(1))
+    elif key == "audience":
+        field_name = "for_citizens" if filters.audience == "citizens" else "for_businesses"
+        condition = When(**{field_name: True}, then=Value(1))
+    else:
+        through, column = _THROUGH[key]
+        exists = Exists(
+            through.objects.filter(procedure_id=OuterRef("pk"), **{column: getattr(filters, key)[0]})
         )
-    return _memberships
+        condition = When(exists, then=Value(1))
+    return Case(condition, default=Value(0), output_field=IntegerField())
+
+
+# --- the query: total, facet counts and one ranked page in one statement --------------------------------
+
+
+def _matching(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> QuerySet[Procedure]:
+    if parsed.is_empty:
+        return queryset
+    sql, params = match_sql(parsed)
+    return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - values are parameters
+
+
+def _materialized() -> str:
+    if _pg():
+        return "MATERIALIZED "
+    return "MATERIALIZED " if connection.Database.sqlite_version_info >= (3, 35) else ""
 
 
 @dataclass
-class Row:
-    id: int
-    text: str
-    popularity: int
-    code: str
-    level: int
-    citizens: bool
-    businesses: bool
+class FacetValue:
+    value: str
+    label: str
+    label_en: str
+    count: int
+
+
+@dataclass
+class Found:
+    """What one search statement returns."""
+
+    total: int  # matches passing every filter
+    matched: int  # matches with no filter (-1 when not counted)
+    facets: dict[str, list[FacetValue]]
+    rows: list[tuple[int, str, str, str, int]]  # (id, code, name, name_en, level), in rank order
+
+
+_RELATED = {
+    # facet: (through table, its column, related table, value column, English name column)
+    "sector": ("procedures_procedure_sectors", "sector_id", "procedures_sector", "code", "name_en"),
+    "agency": ("procedures_procedure_agencies", "agency_id", "procedures_agency", "code", None),
+    "event": ("procedures_procedure_life_events", "lifeevent_id", "procedures_lifeevent", "slug", "name_en"),
+}
+
+
+def find(
+    queryset: QuerySet[Procedure],
+    parsed: ParsedQuery,
+    filters: Filters,
+    *,
+    offset: int,
+    limit: int,
+    with_facets: bool = True,
+) -> Found:
+    """One statement: the matches (CTE ``m``, ranked once), then the total, every facet count (each
+    with the *other* filters applied; sectors, agencies and events: the 12 most frequent values and
+    the selected one) and the page asked for (LIMIT/OFFSET). The matches are read once."""
+    tier_sql, tier_params, extra_sql, extra_params = rank_sql(parsed)
+    active = filters.active()
+    flags = {f"f_{key}": _flag(key, filters) for key in active}
+    base = (
+        _matching(queryset, parsed)
+        .order_by()
+        .annotate(
+            r_tier=RawSQL(tier_sql, tier_params, output_field=IntegerField()),  # noqa: S611 - parameters
+            r_extra=RawSQL(extra_sql, extra_params, output_field=IntegerField()),  # noqa: S611 - parameters
+            **flags,
+        )
+        .values(
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "service_level",
+            "for_citizens",
+            "for_businesses",
+            "popularity",
+            "search_text",
+            "r_tier",
+            "r_extra",
+            *flags,
+        )
+    )
+    base_sql, base_params = base.query.sql_with_params()
+    params = list(base_params)
+
+    def passing(skip: str | None = None) -> str:
+        return " AND ".join(f"m.f_{key} = 1" for key in active if key != skip) or "1 = 1"
+
+    order = ORDER
+    parts = [
+        # kind, value, label, label_en, n, pk
+        "SELECT 'row' AS kind, p.code AS value, p.name AS label, p.name_en AS label_en, "
+        f"p.service_level AS n, p.id AS pk, ROW_NUMBER() OVER (ORDER BY {order}) AS pos "
+        f"FROM (SELECT * FROM m WHERE {passing()} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}) p"
+    ]
+    if with_facets:
+        parts += [
+            f"SELECT 'total', '', '', '', SUM(CASE WHEN {passing()} THEN 1 ELSE 0 END), 0, 0 FROM m",
+            "SELECT 'any', '', '', '', COUNT(*), 0, 0 FROM m",
+            f"SELECT 'level', CAST(m.service_level AS VARCHAR(10)), '', '', COUNT(*), 0, 0 FROM m "
+            f"WHERE {passing('level')} GROUP BY m.service_level",
+            "SELECT 'audience', 'citizens', '', '', SUM(CASE WHEN m.for_citizens THEN 1 ELSE 0 END), 0, 0 "
+            f"FROM m WHERE {passing('audience')}",
+            "SELECT 'audience', 'businesses', '', '', SUM(CASE WHEN m.for_businesses THEN 1 ELSE 0 END), 0, 0 "
+            f"FROM m WHERE {passing('audience')}",
+        ]
+        for key, (through, column, table, code, name_en) in _RELATED.items():
+            label_en = f"t.{name_en}" if name_en else "''"
+            select = (
+                f"SELECT '{key}' AS kind, t.{code} AS value, t.name AS label, {label_en} AS label_en, "
+                f"COUNT(*) AS n, 0 AS pk, 0 AS pos "
+                f"FROM m JOIN {through} x ON x.procedure_id = m.id JOIN {table} t ON t.id = x.{column} "
+            )
+            group = f" GROUP BY t.id, t.{code}, t.name" + (f", t.{name_en}" if name_en else "")
+            parts.append(
+                f"SELECT * FROM ({select}WHERE {passing(key)}{group} "
+                f"ORDER BY COUNT(*) DESC, t.name LIMIT {FACET_LIMIT}) top_{key}"
+            )
+            selected = getattr(filters, key)
+            if selected is not None:
+                parts.append(f"SELECT * FROM ({select}WHERE t.id = %s AND {passing(key)}{group}) sel_{key}")
+                params.append(selected[0])
+    sql = f"WITH m AS {_materialized()}({base_sql}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    found = Found(total=0, matched=-1, facets={key: [] for key in FACET_KEYS}, rows=[])
+    selected_values = {(k, filters.value(k)) for k in active}
+    page: list[tuple[int, tuple]] = []
+    for kind, value, label, label_en, n, pk, pos in fetched:
+        if kind == "row":
+            page.append((int(pos), (int(pk), value, label, label_en or "", int(n))))
+        elif kind == "total":
+            found.total = int(n or 0)
+        elif kind == "any":
+            found.matched = int(n or 0)
+        elif (n or (kind, value) in selected_values) and all(
+            f.value != str(value) for f in found.facets[kind]
+        ):
+            found.facets[kind].append(FacetValue(str(value), label or "", label_en or "", int(n or 0)))
+    found.rows = [row for _pos, row in sorted(page)]
+    found.facets["level"].sort(key=lambda f: int(f.value))
+    if not with_facets:
+        found.total = offset + len(found.rows)
+    return found
+
+
+def _exists(queryset: QuerySet[Procedure], words: list[str]) -> ParsedQuery | None:
+    parsed = _parsed("", words, prefix=False)
+    if parsed.is_empty or not parsed.alternatives:
+        return None
+    return parsed if _matching(queryset, parsed).exists() else None
+
+
+# --- relaxing a query that matches nothing -------------------------------------------------------------
+
+
+def _vocabulary() -> spelling.Vocabulary:
+    def build() -> spelling.Vocabulary:
+        texts = Procedure.objects.published().values_list("search_text", flat=True).iterator(chunk_size=5000)
+        phrases = [list(rule[0]) for rule in _rules()]
+        return spelling.build_vocabulary(texts, phrases)
+
+    return per_version("vocabulary", build, daily=True)
+
+
+def relax(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> ParsedQuery | None:
+    """A query that matches something, made from ``parsed`` (which matches nothing), or None.
+
+    Each step costs one EXISTS query; at most MAX_RELAXATIONS of them, then (PostgreSQL) the
+    trigram fallback, which the caller must then run inside ``_trigram_transaction``.
+    """
+    vocab = _vocabulary()
+    typed = parsed.typed
+    pairs = spelling.correct(typed, vocab)  # (typed word, catalogue word(s) or None)
+    words = [w for _typed, chosen in pairs if chosen for w in chosen.split()]
+    tried: set[tuple[str, ...]] = set()
+
+    def attempt(candidate: list[str]) -> ParsedQuery | None:
+        if not candidate or tuple(candidate) in tried or len(tried) >= MAX_RELAXATIONS:
+            return None
+        tried.add(tuple(candidate))
+        found = _exists(queryset, candidate)
+        if found is None:
+            return None
+        found.raw, found.typed = parsed.raw, typed
+        left = Counter(candidate)
+        found.corrections, found.ignored = [], []
+        for word, chosen in pairs:
+            used = chosen.split() if chosen else []
+            if used and all(left[w] > 0 for w in used):
+                left.subtract(used)
+                if chosen != word:
+                    found.corrections.append((word, chosen))
+            else:
+                found.ignored.append(word)
+        return found
+
+    if words != typed and (hit := attempt(words)):
+        return hit
+    kept, _fillers = spelling.filler_free(words)
+    if kept != words and (hit := attempt(kept)):
+        return hit
+    for shorter in spelling.shorter_versions(kept, vocab, _synonym_phrases()):
+        if hit := attempt(shorter):
+            return hit
+        if len(tried) >= MAX_RELAXATIONS:
+            break
+    if _pg():
+        candidate = ParsedQuery(raw=parsed.raw, words=list(typed), typed=list(typed), trigram=True)
+        with _trigram_transaction(candidate):
+            if _matching(queryset, candidate).exists():
+                return candidate
+    return None
+
+
+@contextmanager
+def _trigram_transaction(parsed: ParsedQuery | None = None):
+    """PostgreSQL, for the trigram fallback only: a transaction in which ``<%`` means "word
+    similarity ≥ SEARCH_TRIGRAM_THRESHOLD" (set_config(…, true) is SET LOCAL: it ends with the
+    transaction). Nothing for any other query."""
+    if not _pg() or (parsed is not None and not parsed.trigram):
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(settings.SEARCH_TRIGRAM_THRESHOLD)],
+        )
+        yield
+
+
+# --- the search -----------------------------------------------------------------------------------------
 
 
 @dataclass
 class SearchResult:
     parsed: ParsedQuery
-    ids: list[int]
-    facet_counts: dict[str, Counter]
-    fuzzy: bool = False
+    total: int
+    facets: dict[str, list[FacetValue]]
+    page: Page
+    results: list[Procedure]
+
+    @property
+    def fuzzy(self) -> bool:
+        return self.parsed.relaxed
+
+    @property
+    def ids(self) -> list[int]:
+        return [p.pk for p in self.results]
 
 
-def _row_values(row: Row, members: Memberships) -> dict[str, tuple]:
-    audience = tuple(a for a, flag in (("citizens", row.citizens), ("businesses", row.businesses)) if flag)
-    return {
-        "level": (row.level,),
-        "audience": audience,
-        "sector": members.sectors.get(row.id, ()),
-        "agency": members.agencies.get(row.id, ()),
-        "event": members.events.get(row.id, ()),
-    }
+def _procedure(row: tuple[int, str, str, str, int]) -> Procedure:
+    pk, code, name, name_en, level = row
+    procedure = Procedure(id=pk, code=code, name=name, name_en=name_en, service_level=level)
+    procedure._state.adding = False
+    procedure._state.db = "default"
+    return procedure
 
 
-def run_search(queryset: QuerySet[Procedure], raw_query: str, filters: dict | None = None) -> SearchResult:
-    """Match (one query), filter and count facets in memory, rank in Python.
+def _cache_key(kind: str, parsed: ParsedQuery, filters: Filters, *parts) -> str:
+    material = repr((parsed.typed, [(k, filters.value(k)) for k in filters.active()], parts))
+    digest = hashlib.sha256(material.encode()).hexdigest()[:40]
+    return f"procedures:{kind}:{catalogue_version()}:{timezone.localdate().isoformat()}:{digest}"
 
-    ``filters`` may hold level, audience, sector (code), agency (code) and event (slug).
-    Each facet is counted with every *other* filter applied.
+
+def run_search(
+    queryset: QuerySet[Procedure],
+    raw_query: str,
+    filters: Filters | None = None,
+    *,
+    page: int | str = 1,
+    per_page: int | None = None,
+    with_facets: bool = True,
+) -> SearchResult:
+    """Search ``queryset`` (the public catalogue: results are cached per catalogue version, so pass
+    nothing viewer-specific): the page asked for, the total and the facet counts. A query that
+    matches nothing is relaxed (see ``relax``).
+
+    Reads only. Results are cached for SEARCH_CACHE_SECONDS, keyed by the catalogue version, the
+    day, the folded query, the filters and the page.
     """
-    filters = {k: v for k, v in (filters or {}).items() if k in FACET_KEYS and v not in (None, "")}
+    filters = filters or Filters()
+    per_page = per_page or settings.SEARCH_RESULTS_PER_PAGE
     parsed = parse_query(raw_query)
-    fields = ("id", "search_text", "popularity", "code", "service_level", "for_citizens", "for_businesses")
-    rows = [Row(*values) for values in matching(queryset, parsed).values_list(*fields)]
-    fuzzy = False
-    if not rows and not parsed.is_empty:
-        fuzzy_ids = fuzzy_match_ids(queryset, parsed)
-        if fuzzy_ids:
-            order = {pid: i for i, pid in enumerate(fuzzy_ids)}
-            rows = sorted((Row(*v) for v in queryset.filter(id__in=fuzzy_ids).values_list(*fields)), key=lambda r: order[r.id])
-            fuzzy = True
-    members = memberships()
-    values = [_row_values(row, members) for row in rows]
-    wanted = {key: str(value) for key, value in filters.items()}
-
-    def passes(row_values: dict, skip: str | None = None) -> bool:
-        return all(wanted[k] in {str(v) for v in row_values[k]} for k in wanted if k != skip)
-
-    facet_counts: dict[str, Counter] = {key: Counter() for key in FACET_KEYS}
-    selected: list[Row] = []
-    for row, row_values in zip(rows, values, strict=True):
-        failing = [k for k in wanted if wanted[k] not in {str(v) for v in row_values[k]}]
-        if not failing:
-            selected.append(row)
-        if len(failing) > 1:
-            continue
-        for key in FACET_KEYS:
-            if not failing or failing == [key]:
-                facet_counts[key].update(row_values[key])
-    if fuzzy:
-        ids = [row.id for row in selected]
-    elif parsed.is_empty:
-        ids = [row.id for row in sorted(selected, key=lambda r: (-r.popularity, r.text))]
-    else:
-        ids = [row.id for row in sorted(selected, key=lambda r: procedure_rank(r.text, r.popularity, parsed, len(fold_words(r.code))))]
-    return SearchResult(parsed=parsed, ids=ids, facet_counts=facet_counts, fuzzy=fuzzy)
+    number = page
+    if with_facets:
+        try:
+            number = max(1, int(page))
+        except (TypeError, ValueError):
+            number = 1
+    key = _cache_key("search", parsed, filters, number, per_page, with_facets)
+    cached = cache.get(key) if settings.SEARCH_CACHE_SECONDS else None
+    if cached is None:
+        cached = _run(queryset, parsed, filters, number=number, per_page=per_page, with_facets=with_facets)
+        if settings.SEARCH_CACHE_SECONDS:
+            cache.set(key, cached, settings.SEARCH_CACHE_SECONDS)
+    parsed, found, number = cached
+    parsed = replace(parsed, raw=raw_query)  # the cache is shared by every spelling of the same words
+    results = [_procedure(row) for row in found.rows]
+    paginator = Paginator(range(found.total), per_page, allow_empty_first_page=True)
+    page_obj = Page(results, number, paginator)
+    return SearchResult(parsed=parsed, total=found.total, facets=found.facets, page=page_obj, results=results)
 
 
-def search(queryset: QuerySet[Procedure], raw_query: str) -> tuple[ParsedQuery, list[int]]:
-    result = run_search(queryset, raw_query)
+def _run(
+    queryset: QuerySet[Procedure],
+    parsed: ParsedQuery,
+    filters: Filters,
+    *,
+    number: int,
+    per_page: int,
+    with_facets: bool,
+) -> tuple[ParsedQuery, Found, int]:
+    def page(parsed: ParsedQuery, number: int) -> Found:
+        with _trigram_transaction(parsed):
+            offset = (number - 1) * per_page
+            return find(queryset, parsed, filters, offset=offset, limit=per_page, with_facets=with_facets)
+
+    found = page(parsed, number)
+    nothing = found.matched == 0 if with_facets else not found.rows and number == 1
+    if nothing and not parsed.is_empty and (relaxed := relax(queryset, parsed)):
+        parsed = relaxed
+        found = page(parsed, number)
+    if with_facets and found.total and not found.rows and number > 1:
+        # Past the last page (a stale link): show the last page, as Paginator.get_page does.
+        number = max(1, -(-found.total // per_page))
+        found = page(parsed, number)
+    return parsed, found, number
+
+
+def search(queryset: QuerySet[Procedure], raw_query: str, limit: int = 50) -> tuple[ParsedQuery, list[int]]:
+    """The first ``limit`` ids in rank order (tests and scripts)."""
+    result = run_search(queryset, raw_query, per_page=limit, with_facets=False)
     return result.parsed, result.ids
 
 
-# --- typos --------------------------------------------------------------------------------------
+# --- suggestions as the person types -------------------------------------------------------------------
 
 
-def _vocabulary() -> list[str]:
-    vocab = cache.get(VOCABULARY_CACHE_KEY)
-    if vocab is None:
-        words: set[str] = set()
-        for text in Procedure.objects.published().values_list("search_text", flat=True).iterator(chunk_size=2000):
-            words.update(text.split())
-        for term in SearchSynonym.objects.values_list("term", flat=True):
-            words.update(fold_words(term))
-        for name in LifeEvent.objects.values_list("name", flat=True):
-            words.update(fold_words(name))
-        vocab = sorted(w for w in words if not w.isdigit())
-        cache.set(VOCABULARY_CACHE_KEY, vocab, 3600)
-    return vocab
+def suggestions(queryset: QuerySet[Procedure], raw_query: str, limit: int) -> list[Procedure]:
+    """The first few matches for the suggestion list, cached per catalogue version and day.
 
-
-def suggest_correction(parsed: ParsedQuery) -> str | None:
-    """A "did you mean" for a query with no results: unknown words mapped to the closest known word."""
-    if parsed.is_empty:
-        return None
-    vocab = _vocabulary()
-    known = set(vocab)
-    corrected, changed = [], False
-    for word in parsed.words:
-        close = [] if word in known or len(word) < 3 else get_close_matches(word, vocab, n=1, cutoff=0.75)
-        corrected.append(close[0] if close else word)
-        changed = changed or bool(close)
-    return " ".join(corrected) if changed else None
-
-
-def fuzzy_match_ids(queryset: QuerySet[Procedure], parsed: ParsedQuery, limit: int = 20) -> list[int]:
-    """Typo-tolerant fallback on PostgreSQL: pg_trgm word similarity over the folded name."""
-    if connection.vendor != "postgresql" or parsed.is_empty:
+    The cache is the prefix index: each distinct folded prefix is ranked once per version, so the
+    two-letter queries that match thousands of names ("kh") cost one cache read after the first.
+    """
+    parsed = parse_query(raw_query)
+    if len(parsed.folded.replace(" ", "")) < 2:
         return []
-    from django.contrib.postgres.search import TrigramWordSimilarity
-
-    return list(
-        queryset.annotate(sim=TrigramWordSimilarity(parsed.folded, "search_text"))
-        .filter(sim__gte=0.45)
-        .order_by("-sim", "-popularity")
-        .values_list("id", flat=True)[:limit]
-    )
-
+    key = _cache_key("suggest", parsed, Filters(), limit)
+    rows = cache.get(key) if settings.SEARCH_CACHE_SECONDS else None
+    if rows is None:
+        rows = find(queryset, parsed, Filters(), offset=0, limit=limit, with_facets=False).rows
+        if not rows and (relaxed := relax(queryset, parsed)):
+            with _trigram_transaction(relaxed):
+                rows = find(queryset, relaxed, Filters(), offset=0, limit=limit, with_facets=False).rows
+        if settings.SEARCH_CACHE_SECONDS:
+            cache.set(key, rows, settings.SEARCH_CACHE_SECONDS)
+    return [_procedure(row) for row in rows]

@@ -8,7 +8,10 @@ from django.http import Http404
 from accounts.constants import StaffRole
 
 from .constants import Audience
-from .models import Agency, DossierComponent, LifeEvent, Procedure
+from .models import Agency, DossierComponent, LifeEvent, Procedure, Sector
+from .search import Filters, per_version
+
+HOME_SECTORS = 12
 
 
 def publisher_agency_ids(user) -> set[int]:
@@ -57,12 +60,75 @@ def popular_procedures(limit: int = 8) -> list[Procedure]:
     return list(public_procedures().filter(is_detailed=True).order_by("-popularity")[:limit])
 
 
-def life_events_with_counts(audience: str) -> list[LifeEvent]:
-    return list(
-        LifeEvent.objects.filter(audience=audience)
-        .annotate(n=Count("procedures", filter=Q(procedures__in=public_procedures())))
-        .order_by("ordering", "name")
+def _home_counts() -> dict:
+    published = Q(procedures__in=public_procedures())
+    events = list(
+        LifeEvent.objects.annotate(n=Count("procedures", filter=published))
+        .filter(n__gt=0)
+        .order_by("audience", "ordering", "name")
     )
+    sectors = list(
+        Sector.objects.annotate(n=Count("procedures", filter=published))
+        .filter(n__gt=0)
+        .order_by("-n", "name")[:HOME_SECTORS]
+    )
+    return {"events": events, "sectors": sectors}
+
+
+def home_counts() -> dict:
+    """Life events and the busiest sectors with their published procedure counts; none with 0.
+
+    Counted once per catalogue version and day (two grouped queries), then read from the cache.
+    """
+    return per_version("home-counts", _home_counts, daily=True)
+
+
+def life_events_with_counts(audience: str) -> list[LifeEvent]:
+    """Life events of one audience that have at least one published procedure (``n`` = how many)."""
+    return [event for event in home_counts()["events"] if event.audience == audience]
+
+
+def sectors_with_counts() -> list[Sector]:
+    """The sectors with the most published procedures (``n``), never one with none."""
+    return home_counts()["sectors"]
+
+
+def resolve_filters(cleaned: dict) -> tuple[Filters, list[str]]:
+    """Facet filters from validated query-string values; unknown codes are dropped and named.
+
+    One query per sector, agency or event code given.
+    """
+    filters = Filters(level=cleaned.get("level"), audience=cleaned.get("audience"))
+    dropped = []
+    lookups = {
+        "sector": (Sector.objects, "code"),
+        "agency": (Agency.objects, "code"),
+        "event": (LifeEvent.objects, "slug"),
+    }
+    for key, (manager, field) in lookups.items():
+        value = cleaned.get(key)
+        if not value:
+            continue
+        found = manager.filter(**{field: value}).values_list("id", flat=True).first()
+        if found is None:
+            dropped.append(key)
+        else:
+            setattr(filters, key, (found, value))
+    return filters, dropped
+
+
+def sector_names_for(procedures: list[Procedure]) -> dict[int, list[Sector]]:
+    """Sectors of a page of procedures, by procedure id (one query)."""
+    through = Procedure.sectors.through
+    rows = (
+        through.objects.filter(procedure_id__in=[p.pk for p in procedures])
+        .select_related("sector")
+        .order_by("sector__name")
+    )
+    out: dict[int, list[Sector]] = {}
+    for row in rows:
+        out.setdefault(row.procedure_id, []).append(row.sector)
+    return out
 
 
 def agencies_tree() -> list[Agency]:

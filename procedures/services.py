@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import nh3
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from portal.text import nfc
+from core.text import nfc
 
 from .constants import PublicationStatus
 from .models import Procedure
 
-RICH_TEXT_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td"}
-RICH_TEXT_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+RICH_TEXT_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+RICH_TEXT_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
 
 
 def sanitize_rich_text(html: str) -> str:
@@ -55,3 +79,30 @@ def procedure_archive(*, procedure: Procedure, actor) -> Procedure:
 def procedure_unpublish(*, procedure: Procedure, actor) -> Procedure:
     """Take a procedure back to draft for rework."""
     return _set_status(procedure, status=PublicationStatus.DRAFT, actor=actor, reason="Chuyển về bản nháp")
+
+
+CATALOGUE_TABLES = [
+    "procedures_procedure",
+    "procedures_procedure_sectors",
+    "procedures_procedure_agencies",
+    "procedures_procedure_life_events",
+    "procedures_sector",
+    "procedures_agency",
+    "procedures_lifeevent",
+    "procedures_submissionmethod",
+    "procedures_dossiercomponent",
+]
+
+
+def catalogue_analyze() -> None:
+    """Refresh PostgreSQL's planner statistics for the catalogue tables (no-op on SQLite).
+
+    Call after bulk imports and demo loads: until statistics exist the planner ignores the search
+    indexes and scans the table (autovacuum would catch up later, or never where it is off).
+    Side effects: ANALYZE on each table (statistics only, no data changes).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in CATALOGUE_TABLES:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

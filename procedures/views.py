@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -9,8 +10,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+
+from core.files import attachment_response
+from core.text import fold_words, nfc
 
 from . import search as catalogue_search
 from . import selectors
@@ -18,20 +23,28 @@ from .constants import (
     LEVEL_DESCRIPTIONS,
     TEMPLATE_FORMATS,
     Audience,
+    FeeKind,
     OnlineScope,
     ServiceLevel,
     online_scope_for_level,
 )
 from .forms import clean_filters
-from .models import Agency, Procedure
+from .models import Agency
+from .page_cache import public_catalogue_page
 
-FACET_LIMIT = 12
+_TOKEN = re.compile(r"[^\w]+")
 
 
-@require_GET
+@require_safe
+@public_catalogue_page
 def home(request: HttpRequest) -> HttpResponse:
     levels = [
-        {"value": level, "label": label, "description": LEVEL_DESCRIPTIONS[level], "scope": online_scope_for_level(level).label}
+        {
+            "value": level,
+            "label": label,
+            "description": LEVEL_DESCRIPTIONS[level],
+            "scope": online_scope_for_level(level).label,
+        }
         for level, label in ServiceLevel.choices
     ]
     return render(
@@ -41,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "popular": selectors.popular_procedures(),
             "citizen_events": selectors.life_events_with_counts(Audience.CITIZENS),
             "business_events": selectors.life_events_with_counts(Audience.BUSINESSES),
+            "sectors": selectors.sectors_with_counts(),
             "levels": levels,
         },
     )
@@ -56,110 +70,143 @@ def _url_with(filters: dict, **changes) -> str:
     return "?" + urlencode(params) if params else "?"
 
 
-def _facets(counts: dict, filters: dict) -> dict:
-    """Facet entries for the template: label, count (other filters applied), selected, toggle URL."""
-    labels = {
+def _facets(facets: dict[str, list[catalogue_search.FacetValue]], params: dict) -> dict:
+    """Facet entries for the template: label (and its language), count with the other filters
+    applied, selected, toggle URL. Values with no procedure are not offered."""
+    english = (get_language() or "vi").startswith("en")
+    fixed = {
         "level": {str(v): label for v, label in ServiceLevel.choices},
         "audience": {str(v): label for v, label in Audience.choices},
     }
-    top = {key: [value for value, _n in counts[key].most_common(FACET_LIMIT)] for key in ("sector", "agency", "event")}
-    for key in ("sector", "agency", "event"):
-        current = filters.get(key)
-        if current and current not in top[key]:
-            top[key].append(current)
-    labels.update(catalogue_search.memberships().labels)
-    facets = {}
+    out = {}
     for key in ("level", "audience", "event", "sector", "agency"):
-        if key in top:
-            values = top[key]
-        elif key == "level":
-            values = sorted(counts[key])
-        else:
-            values = [a.value for a in Audience]
-        current = str(filters.get(key, ""))
+        current = str(params.get(key, ""))
         entries = []
-        for value in values:
-            label = labels[key].get(str(value))
-            if label is None:
+        for facet in facets.get(key, []):
+            if key in fixed:
+                label, lang = fixed[key].get(facet.value), None
+            elif english and facet.label_en:
+                label, lang = facet.label_en, "en"
+            else:
+                label, lang = facet.label, "vi"
+            if not label:
                 continue
-            selected = current == str(value)
+            selected = current == facet.value
             entries.append(
                 {
-                    "value": value,
+                    "value": int(facet.value) if key == "level" else facet.value,
                     "label": label,
-                    "count": counts[key].get(value, 0),
+                    "lang": lang,
+                    "count": facet.count,
                     "selected": selected,
-                    "url": _url_with(filters, **{key: None if selected else value}),
+                    "url": _url_with(params, **{key: None if selected else facet.value}),
                 }
             )
-        facets[key] = entries
-    return facets
+        out[key] = entries
+    return out
 
 
-@require_GET
+def _typed_tokens(raw: str) -> dict[str, str]:
+    """Folded word → the word as the person typed it (with its diacritics), for messages."""
+    tokens = [t for t in _TOKEN.split(nfc(raw or "")) if t]
+    out: dict[str, str] = {}
+    for token in tokens:
+        folded = fold_words(token)
+        if len(folded) == 1:
+            out.setdefault(folded[0], token)
+    return out
+
+
+def _relaxation_context(parsed: catalogue_search.ParsedQuery) -> dict:
+    if not parsed.relaxed:
+        return {}
+    typed = _typed_tokens(parsed.raw)
+    shown = " ".join(typed.get(w, w) for w in parsed.words)
+    return {
+        "fuzzy": True,
+        "trigram": parsed.trigram,
+        "correction": None if parsed.trigram else shown,
+        "corrections": [(typed.get(t, t), c) for t, c in parsed.corrections],
+        "ignored": [typed.get(w, w) for w in parsed.ignored],
+    }
+
+
+@require_safe
+@public_catalogue_page
 def procedure_list(request: HttpRequest) -> HttpResponse:
-    filters, dropped = clean_filters(request.GET)
+    cleaned, dropped = clean_filters(request.GET)
+    filters, unknown = selectors.resolve_filters(cleaned)
+    for key in unknown:
+        cleaned.pop(key, None)
     notices = []
-    if dropped:
-        notices.append(_("Một số bộ lọc không hợp lệ nên đã được bỏ qua. Kết quả dưới đây không áp dụng các bộ lọc đó."))
-    q = filters.get("q", "")
-    result = catalogue_search.run_search(selectors.public_procedures(), q, filters)
-    if q and result.parsed.is_empty:
-        notices.append(_("Từ khóa không có chữ hoặc số nào để tìm. Hãy thử tên thủ tục, ví dụ “đăng ký khai sinh”."))
-    correction = None
-    if not result.parsed.is_empty and (not result.ids or result.fuzzy):
-        correction = catalogue_search.suggest_correction(result.parsed)
-
-    paginator = Paginator(result.ids, settings.SEARCH_RESULTS_PER_PAGE)
-    page_obj = paginator.get_page(filters.get("page") or 1)
-    page_ids = list(page_obj.object_list)
-    by_id = Procedure.objects.only("id", "code", "name", "service_level").in_bulk(page_ids)
-    members = catalogue_search.memberships()
-    for procedure in by_id.values():
-        procedure.sector_names = [members.labels["sector"].get(c, "") for c in members.sectors.get(procedure.pk, ())]
-    page_prefix = _url_with(filters, page=None)
+    if dropped or unknown:
+        notices.append(
+            _("Một số bộ lọc không hợp lệ nên đã được bỏ qua. Kết quả dưới đây không áp dụng các bộ lọc đó.")
+        )
+    q = cleaned.get("q", "")
+    result = catalogue_search.run_search(
+        selectors.public_procedures(), q, filters, page=cleaned.get("page") or 1
+    )
+    if q and not result.parsed.typed:
+        notices.append(
+            _("Từ khóa không có chữ hoặc số nào để tìm. Hãy thử tên thủ tục, ví dụ “đăng ký khai sinh”.")
+        )
+    relaxation = _relaxation_context(result.parsed)
+    sector_names = selectors.sector_names_for(result.results)
+    for procedure in result.results:
+        procedure.sector_list = sector_names.get(procedure.pk, [])
+    page_obj = result.page
+    page_prefix = _url_with(cleaned, page=None)
     context = {
         "q": q,
-        "filters": filters,
-        "results": [by_id[i] for i in page_ids if i in by_id],
+        "filters": cleaned,
+        "results": result.results,
         "page_obj": page_obj,
-        "paginator": paginator,
-        "results_total": paginator.count,
-        "facets": _facets(result.facet_counts, filters),
+        "paginator": page_obj.paginator,
+        "results_total": result.total,
+        "facets": _facets(result.facets, cleaned),
         "notices": notices,
-        "correction": correction,
-        "correction_url": _url_with(filters, q=correction) if correction else None,
-        "fuzzy": result.fuzzy,
+        "fuzzy": False,
+        "correction": None,
+        **relaxation,
         "clear_url": _url_with({"q": q} if q else {}),
         "page_url_prefix": page_prefix + ("&" if len(page_prefix) > 1 else "") + "page=",
-        "has_filters": any(k in filters for k in catalogue_search.FACET_KEYS),
+        "has_filters": any(k in cleaned for k in catalogue_search.FACET_KEYS),
         # Resolved once here rather than per result row in the template.
         "full_online_label": OnlineScope.FULL.label,
         "partial_online_label": OnlineScope.PARTIAL.label,
         "code_label": _("Mã"),
     }
+    if context["correction"]:
+        context["correction_url"] = _url_with(cleaned, q=context["correction"])
     return render(request, "procedures/list.html", context)
 
 
-@require_GET
+@require_safe
 def suggest(request: HttpRequest) -> HttpResponse:
-    """htmx: the first few matches as the person types."""
-    filters, _dropped = clean_filters({"q": request.GET.get("q", "")})
-    q = filters.get("q", "")
-    suggestions: list[Procedure] = []
-    if len(catalogue_search.parse_query(q).folded) >= 2:
-        ids = catalogue_search.run_search(selectors.public_procedures(), q).ids[: settings.SEARCH_SUGGESTIONS]
-        by_id = Procedure.objects.only("id", "code", "name", "service_level").in_bulk(ids)
-        suggestions = [by_id[i] for i in ids if i in by_id]
+    """htmx: the first few matches as the person types (cached per catalogue version)."""
+    cleaned, _dropped = clean_filters({"q": request.GET.get("q", "")})
+    q = cleaned.get("q", "")
+    suggestions = catalogue_search.suggestions(selectors.public_procedures(), q, settings.SEARCH_SUGGESTIONS)
     return render(request, "procedures/_suggestions.html", {"suggestions": suggestions, "q": q})
 
 
-@require_GET
+@require_safe
+@public_catalogue_page
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure, is_preview = selectors.procedure_get_for_viewer(code=code, user=request.user)
     components = list(procedure.components.all())
-    components_by_case = [(case, list(items)) for case, items in groupby(components, key=lambda c: c.case_group)]
+    components_by_case = [
+        (case, list(items)) for case, items in groupby(components, key=lambda c: c.case_group)
+    ]
     templates = [c for c in components if c.template_file]
+    methods = list(procedure.methods.all())
+    fee_items = list(procedure.fee_items.all())
+    for method in methods:  # the named lines (phí / lệ phí) of each channel, beside its flat amounts
+        method.fee_named = [i for i in fee_items if i.channel == method.channel and i.kind == FeeKind.FEE]
+        method.charge_named = [
+            i for i in fee_items if i.channel == method.channel and i.kind == FeeKind.CHARGE
+        ]
     return render(
         request,
         "procedures/detail.html",
@@ -168,7 +215,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "is_preview": is_preview,
             "components_by_case": components_by_case,
             "templates": templates,
-            "methods": list(procedure.methods.all()),
+            "methods": methods,
             "steps": list(procedure.steps.all()),
             "legal_bases": list(procedure.legal_bases.all()),
             "agencies": list(procedure.agencies.all()),
@@ -176,35 +223,37 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def template_download(request: HttpRequest, code: str, component_id: int) -> FileResponse:
     """A form template (mẫu đơn) as an attachment, for a procedure the viewer may see."""
     procedure, _preview = selectors.procedure_get_for_viewer(code=code, user=request.user)
     component = get_object_or_404(procedure.components.exclude(template_file=""), pk=component_id)
-    extension = component.template_file.name.rsplit(".", 1)[-1].lower()
-    if extension not in TEMPLATE_FORMATS:
+    # The stored name is generated at upload as "template.<kind decided from the bytes>".
+    kind = component.template_file.name.rsplit(".", 1)[-1].lower()
+    if kind not in TEMPLATE_FORMATS:
         raise Http404("unknown template format")
     try:
         handle = component.template_file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("template file missing") from exc
-    filename = component.template_filename or f"mau-{procedure.code}-{component.pk}.{extension}"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=TEMPLATE_FORMATS[extension])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    display = component.template_filename or f"mau-{procedure.code}-{component.pk}"
+    return attachment_response(handle, display_name=display, kind=kind)
 
 
-@require_GET
+@require_safe
+@public_catalogue_page
 def agency_list(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/agency_list.html", {"agencies": selectors.agencies_tree()})
 
 
-@require_GET
+@require_safe
+@public_catalogue_page
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("parent"), code=code)
     procedures = selectors.public_procedures().filter(agencies=agency).order_by("-popularity", "name")
-    page_obj = Paginator(procedures.only("id", "code", "name", "service_level"), 30).get_page(request.GET.get("page"))
+    page_obj = Paginator(procedures.only("id", "code", "name", "service_level"), 30).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "procedures/agency_detail.html",

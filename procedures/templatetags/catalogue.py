@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -25,3 +27,14 @@ def working_days(value) -> str:
     number = Decimal(value).normalize()
     text = f"{number:f}".replace(".", ",")
     return _("%(n)s ngày làm việc") % {"n": text}
+
+
+@register.simple_tag
+def name_lang(obj) -> str:
+    """`` lang="vi"`` where a Vietnamese name sits on an English page (or the other way round).
+
+    ``obj`` has ``display_lang`` (models.LocalizedNameMixin) or is a language code.
+    """
+    lang = obj if isinstance(obj, str) else getattr(obj, "display_lang", "vi")
+    page = (get_language() or "vi")[:2]
+    return format_html(' lang="{}"', lang) if lang != page else ""
