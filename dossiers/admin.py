@@ -7,11 +7,12 @@ from django.contrib import admin, messages
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import SafeAutocompleteMixin
 from procedures.selectors import procedures_editable_by
 
 from . import services
 from .declaration import PREFILL_SOURCES, SchemaError
-from .models import CalendarDay, OnlineForm, OnlineFormField, OnlineFormVersion
+from .models import CalendarDay, OnlineForm, OnlineFormField, OnlineFormRule, OnlineFormVersion
 
 WEEKDAYS = [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật")]
 
@@ -53,16 +54,37 @@ class CalendarDayAdmin(admin.ModelAdmin):
 # --- online declarations: a field-by-field editor, never raw JSON ---------------------------------
 
 
-
-
-
 class OnlineFormFieldForm(django_forms.ModelForm):
-    prefill = django_forms.ChoiceField(label=_("điền sẵn từ"), required=False, choices=[("", "—"), *PREFILL_SOURCES.items()])
+    prefill = django_forms.ChoiceField(
+        label=_("điền sẵn từ"), required=False, choices=[("", "—"), *PREFILL_SOURCES.items()]
+    )
 
     class Meta:
         model = OnlineFormField
-        fields = ["order", "type", "key", "label", "label_en", "required", "help_text", "choices", "pattern", "prefill", "group", "min_repeat", "max_repeat"]
-        widgets = {"choices": django_forms.Textarea(attrs={"rows": 2, "cols": 24}), "help_text": django_forms.TextInput(attrs={"size": 24})}
+        fields = [
+            "order",
+            "type",
+            "key",
+            "label",
+            "label_en",
+            "required",
+            "help_text",
+            "help_text_en",
+            "choices",
+            "choices_en",
+            "pattern",
+            "prefill",
+            "group",
+            "min_repeat",
+            "max_repeat",
+            "label_field",
+        ]
+        widgets = {
+            "choices": django_forms.Textarea(attrs={"rows": 2, "cols": 24}),
+            "choices_en": django_forms.Textarea(attrs={"rows": 2, "cols": 24}),
+            "help_text": django_forms.TextInput(attrs={"size": 24}),
+            "help_text_en": django_forms.TextInput(attrs={"size": 24}),
+        }
 
 
 class OnlineFormFieldInline(admin.TabularInline):
@@ -74,8 +96,32 @@ class OnlineFormFieldInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "group":
             form_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = OnlineFormField.objects.filter(form_id=form_id, type="group") if form_id else OnlineFormField.objects.none()
+            kwargs["queryset"] = (
+                OnlineFormField.objects.filter(form_id=form_id, type="group")
+                if form_id
+                else OnlineFormField.objects.none()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OnlineFormRuleInline(admin.TabularInline):
+    """Cross-field and date rules, each with the message the person reads (frozen at publishing)."""
+
+    model = OnlineFormRule
+    extra = 1
+    fields = [
+        "order",
+        "field_key",
+        "kind",
+        "years",
+        "other_field",
+        "when_field",
+        "when_value",
+        "min_value",
+        "max_value",
+        "message",
+        "message_en",
+    ]
 
 
 class OnlineFormVersionInline(admin.TabularInline):
@@ -95,26 +141,40 @@ def publish_version(modeladmin, request, queryset):
         try:
             version = services.online_form_publish(form=online_form)
         except SchemaError as exc:
-            modeladmin.message_user(request, _("%(form)s: %(error)s") % {"form": online_form, "error": exc}, messages.ERROR)
+            modeladmin.message_user(
+                request, _("%(form)s: %(error)s") % {"form": online_form, "error": exc}, messages.ERROR
+            )
         else:
-            modeladmin.message_user(request, _("%(form)s: phiên bản %(n)d đang dùng.") % {"form": online_form, "n": version.number}, messages.SUCCESS)
+            modeladmin.message_user(
+                request,
+                _("%(form)s: phiên bản %(n)d đang dùng.") % {"form": online_form, "n": version.number},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(OnlineForm)
-class OnlineFormAdmin(admin.ModelAdmin):
+class OnlineFormAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """Publishers edit the declarations of their own agencies' procedures; dossiers keep their version."""
 
     list_display = ["procedure", "updated_at"]
     search_fields = ["procedure__code", "procedure__name"]
     autocomplete_fields = ["procedure"]
-    inlines = [OnlineFormFieldInline, OnlineFormVersionInline]
+    inlines = [OnlineFormFieldInline, OnlineFormRuleInline, OnlineFormVersionInline]
+    fields = ["procedure", "intro", "intro_en"]
     actions = [publish_version]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(procedure__in=procedures_editable_by(request.user)).select_related("procedure")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(procedure__in=procedures_editable_by(request.user))
+            .select_related("procedure")
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "procedure":
             kwargs["queryset"] = procedures_editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 from . import admin_queue  # noqa: E402,F401 - the work queue registers itself

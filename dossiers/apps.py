@@ -3,13 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _delete_drafts(user) -> None:
-    from .constants import Status
-    from .models import Dossier
+    from .uploads import drafts_delete_for_user
 
-    for draft in Dossier.objects.filter(applicant=user, status=Status.DRAFT).prefetch_related("files"):
-        for stored in draft.files.all():
-            stored.file.delete(save=False)
-        draft.delete()
+    drafts_delete_for_user(user)
+
+
+def _export_dossiers(user) -> dict:
+    from .selectors import dossiers_export_for_user
+
+    return {"dossiers": dossiers_export_for_user(user=user)}
 
 
 def _open_dossier_blocker(user) -> str | None:
@@ -17,7 +19,11 @@ def _open_dossier_blocker(user) -> str | None:
     from .models import Dossier
 
     if Dossier.objects.filter(applicant=user, status__in=OPEN_STATUSES).exists():
-        return str(_("Bạn còn hồ sơ đang được giải quyết. Hãy chờ hồ sơ kết thúc hoặc rút hồ sơ trước khi xóa tài khoản."))
+        return str(
+            _(
+                "Bạn còn hồ sơ đang được giải quyết. Hãy chờ hồ sơ kết thúc hoặc rút hồ sơ trước khi xóa tài khoản."
+            )
+        )
     return None
 
 
@@ -27,11 +33,15 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self) -> None:
-        from accounts.services import DELETION_BLOCKERS, DELETION_CLEANUPS
+        from accounts.services import DATA_EXPORTERS, DELETION_BLOCKERS, DELETION_CLEANUPS
 
-        from . import reminders  # noqa: F401 - registers the daily draft jobs
+        from . import extensions, reminders, submission_copy  # noqa: F401 - reminders registers the daily draft jobs
+
+        extensions.on_transition.register("submission_copy", submission_copy.on_transition)
 
         if _open_dossier_blocker not in DELETION_BLOCKERS:
             DELETION_BLOCKERS.append(_open_dossier_blocker)
         if _delete_drafts not in DELETION_CLEANUPS:
             DELETION_CLEANUPS.append(_delete_drafts)
+        if _export_dossiers not in DATA_EXPORTERS:
+            DATA_EXPORTERS.append(_export_dossiers)

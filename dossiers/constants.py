@@ -44,8 +44,9 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Ghi chú")
 
 
-# Upload rules (configurable in settings): type decided from the bytes, never the name.
-DEFAULT_ALLOWED_UPLOADS = ("pdf", "jpeg", "png", "docx", "doc")
+# Upload rules (configurable in settings): type decided from the bytes, never the name. Citizens send
+# photos and scans: PDF, JPEG, PNG, as the upload page says (no Word files: see core/files.py).
+DEFAULT_ALLOWED_UPLOADS = ("pdf", "jpeg", "png")
 
 
 class Step(models.TextChoices):
@@ -56,53 +57,60 @@ class Step(models.TextChoices):
     AWAITING_APPROVAL = "awaiting_approval", _("Chờ lãnh đạo duyệt")
     APPROVED = "approved", _("Lãnh đạo đã duyệt")
     REWORK = "rework", _("Trả lại để xử lý lại")
+    # Sub-steps of status 9 (Đã xử lý xong) when the result goes by post.
+    WITH_POST = "with_post", _("Đã giao bưu chính")
+    BACK_AT_COUNTER = "back_at_counter", _("Bưu chính trả lại, kết quả ở Bộ phận Một cửa")
 
 
+# Who may make a transition (the "actors" column of the table in ``dossiers.transitions``).
 OFFICER, SPECIALIST, LEADER = "officer", "specialist", "leader"  # accounts.constants.StaffRole values
+APPLICANT = "applicant"  # the person who submitted the dossier
+SYSTEM = "system"  # no person at the keyboard: a payment gateway, a carrier, the scheduler
+# Staff roles that process dossiers and so may see them (publishers and agency administrators may not).
+PROCESSING_ROLES = frozenset({OFFICER, SPECIALIST, LEADER})
+# Roles that see every dossier of their agency; a specialist sees only the dossiers assigned to them.
+AGENCY_WIDE_ROLES = frozenset({OFFICER, LEADER})
 
 
-# The one-stop-shop state machine (Decree 118/2025, Circular 03/2025), as a table.
-#   action: (from statuses, to status (None = unchanged), roles allowed, reason required, form produced)
-ACTIONS: dict[str, tuple[frozenset[int], int | None, frozenset[str], bool, str]] = {
-    "receive": (frozenset({Status.SUBMITTED}), Status.RECEIVED, frozenset({OFFICER}), False, "01"),
-    "request_supplement": (frozenset({Status.SUBMITTED, Status.PROCESSING}), Status.SUPPLEMENT_REQUESTED, frozenset({OFFICER, SPECIALIST}), True, "02"),
-    "refuse": (frozenset({Status.SUBMITTED}), Status.REFUSED, frozenset({OFFICER}), True, "03"),
-    "assign": (frozenset({Status.RECEIVED, Status.PROCESSING}), Status.PROCESSING, frozenset({OFFICER, LEADER}), False, ""),
-    "appraise": (frozenset({Status.PROCESSING}), None, frozenset({SPECIALIST}), False, ""),
-    "submit_for_approval": (frozenset({Status.PROCESSING}), None, frozenset({SPECIALIST}), False, ""),
-    "approve": (frozenset({Status.PROCESSING}), None, frozenset({LEADER}), False, ""),
-    "return_for_rework": (frozenset({Status.PROCESSING}), None, frozenset({LEADER}), True, ""),
-    "request_payment": (frozenset({Status.PROCESSING}), Status.PAYMENT_REQUESTED, frozenset({OFFICER, SPECIALIST}), False, ""),
-    "payment_received": (frozenset({Status.PAYMENT_REQUESTED}), Status.PROCESSING, frozenset({OFFICER}), False, ""),
-    "stop": (frozenset({Status.PROCESSING}), Status.STOPPED, frozenset({OFFICER, LEADER}), True, "05"),
-    "result_ready": (frozenset({Status.PROCESSING}), Status.RESULT_READY, frozenset({OFFICER, SPECIALIST}), False, ""),
-    "return_result": (frozenset({Status.RESULT_READY}), Status.RETURNED, frozenset({OFFICER}), False, ""),
-    "withdraw": (frozenset({Status.SUBMITTED, Status.RECEIVED}), Status.WITHDRAWN, frozenset({OFFICER}), True, ""),
-    "extend": (frozenset({Status.RECEIVED, Status.PROCESSING}), None, frozenset({OFFICER, LEADER}), True, "04"),
-}
-# Sub-step rules inside status 4: which step an action needs and which it leads to.
-STEP_RULES: dict[str, tuple[frozenset[str] | None, str | None]] = {
-    "assign": (None, Step.ASSIGNED),
-    "appraise": (frozenset({Step.ASSIGNED, Step.REWORK}), Step.APPRAISED),
-    "submit_for_approval": (frozenset({Step.APPRAISED}), Step.AWAITING_APPROVAL),
-    "approve": (frozenset({Step.AWAITING_APPROVAL}), Step.APPROVED),
-    "return_for_rework": (frozenset({Step.AWAITING_APPROVAL}), Step.REWORK),
-    "result_ready": (frozenset({Step.APPROVED}), None),
-}
-ACTION_LABELS = {
-    "receive": _("Tiếp nhận"),
-    "request_supplement": _("Yêu cầu bổ sung"),
-    "refuse": _("Từ chối tiếp nhận"),
-    "assign": _("Chuyển xử lý, phân công"),
-    "appraise": _("Thẩm định xong"),
-    "submit_for_approval": _("Trình lãnh đạo duyệt"),
-    "approve": _("Duyệt"),
-    "return_for_rework": _("Trả lại xử lý lại"),
-    "request_payment": _("Yêu cầu nộp phí, lệ phí"),
-    "payment_received": _("Đã nộp phí, lệ phí"),
-    "stop": _("Dừng xử lý"),
-    "result_ready": _("Có kết quả"),
-    "return_result": _("Trả kết quả"),
-    "withdraw": _("Rút hồ sơ theo đề nghị"),
-    "extend": _("Gia hạn, xin lỗi"),
-}
+class ActorKind(models.TextChoices):
+    STAFF = "staff", _("Cán bộ")
+    APPLICANT = "applicant", _("Người nộp hồ sơ")
+    SYSTEM = "system", _("Hệ thống")
+
+
+class Channel(models.TextChoices):
+    """How the dossier reached the one-stop shop (kênh tiếp nhận)."""
+
+    ONLINE = "online", _("Trực tuyến")
+    COUNTER = "counter", _("Trực tiếp tại Bộ phận Một cửa")
+    POST = "post", _("Qua dịch vụ bưu chính công ích")
+
+
+class FilePurpose(models.TextChoices):
+    """Why a file is attached to a dossier."""
+
+    APPLICATION = "application", _("Giấy tờ của hồ sơ")
+    SUPPLEMENT = "supplement", _("Giấy tờ bổ sung")
+    RESULT = "result", _("Kết quả điện tử")
+    # The result as the specialist drafted it for the leader's approval (staff only, never the applicant's).
+    RESULT_DRAFT = "result_draft", _("Dự thảo kết quả")
+    FORM01 = "form01", _("Mẫu số 01")
+    FORM02 = "form02", _("Mẫu số 02")
+    FORM03 = "form03", _("Mẫu số 03")
+    FORM04 = "form04", _("Mẫu số 04")
+    FORM05 = "form05", _("Mẫu số 05")
+
+
+# Files the applicant handed in (as opposed to what the system issued).
+APPLICANT_FILE_PURPOSES = frozenset({FilePurpose.APPLICATION, FilePurpose.SUPPLEMENT})
+# Staff working papers: never shown or sent to the applicant.
+INTERNAL_FILE_PURPOSES = frozenset({FilePurpose.RESULT_DRAFT})
+ISSUED_FILE_PURPOSES = frozenset(set(FilePurpose) - APPLICANT_FILE_PURPOSES - INTERNAL_FILE_PURPOSES)
+
+
+class Series(models.TextChoices):
+    """Numbered series an agency keeps per year (gap-free counters, ``RegisterSequence``)."""
+
+    LOGBOOK = "logbook", _("Sổ theo dõi hồ sơ (mẫu 07)")
+    FORM04 = "form04", _("Văn bản xin lỗi, gia hạn (mẫu 04)")
+    FORM05 = "form05", _("Thông báo dừng giải quyết (mẫu 05)")

@@ -1,7 +1,7 @@
 """The one-stop-shop forms of Circular 03/2025/TT-VPCP (Phụ lục I, mẫu số 01–07) as PDFs.
 
 Pure functions: each reads the dossier (and what the officer typed), builds a context of plain
-NFC strings and returns the PDF bytes from ``portal.pdf.render_to_pdf``. Nothing is saved and
+NFC strings and returns the PDF bytes from ``core.pdf.render_to_pdf``. Nothing is saved and
 nobody is notified; the processing services decide when a form is issued and keep the copy.
 
 Shared layout: ``templates/pdf/base.html`` (agency block, national title and motto, "Số:" = the
@@ -29,18 +29,19 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.urls import reverse
 from django.utils import timezone
 
-from portal.pdf import nfc_context, qr_data_uri, render_to_pdf
-from portal.text import nfc
+from core.links import absolute_url
+from core.pdf import nfc_context, qr_data_uri, render_to_pdf
+from core.people import display_name, format_vn_phone
+from core.text import nfc
 
-from .constants import ACTION_LABELS, Delivery, EventKind, Status
+from .constants import APPLICANT_FILE_PURPOSES, Delivery, EventKind, Status
 from .models import Dossier, DossierEvent
+from .registers import split_logbook
+from .transitions import label as transition_label
 
 EARLY, ON_TIME, LATE = "Trước hạn", "Đúng hạn", "Quá hạn"
 
@@ -49,11 +50,16 @@ _GRADED_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED})
 
 LOGBOOK_COLUMNS = (
     "STT",
+    "Số sổ",
     "Mã hồ sơ",
     "Tên thủ tục",
     "Người nộp",
+    "Địa chỉ, số điện thoại",
+    "Số bộ",
     "Ngày nhận",
     "Hạn trả",
+    "Phòng xử lý",
+    "Ngày có kết quả",
     "Ngày trả",
     "Trạng thái",
     "Ghi chú",
@@ -108,12 +114,39 @@ def _days(value: Decimal | int | str | None) -> str:
     return text.replace(".", ",")
 
 
-def _phone(value: str) -> str:
-    """E.164 "+84912345678" → "0912345678", as people write it."""
-    value = (value or "").strip()
-    if value.startswith("+84"):
-        return "0" + value[3:]
-    return value
+def display_phone(value: str) -> str:
+    """A phone number as people read it: "+84912345678" → "0912 345 678" (``core.people``, the one
+    formatter the pages and the forms share)."""
+    return format_vn_phone(value)
+
+
+_phone = display_phone
+
+
+def time_limit_text(days: Decimal | int | str | None, description: str = "") -> str:
+    """The legal time limit as the forms print it.
+
+    Whole days: "03 ngày làm việc"; less than a day: in working hours ("04 giờ làm việc" for half a
+    day, 8 working hours a day); no number (results "trong ngày"): the procedure's own description
+    when it has one (its first clause), else "Trong ngày làm việc".
+    """
+    if days in (None, ""):
+        text = nfc(description or "").strip()
+        first = text.split(";")[0].strip().rstrip(".")
+        return first or "Trong ngày làm việc"
+    number = Decimal(str(days))
+    if number <= 0:
+        return "Trong ngày làm việc"
+    if number < 1:
+        hours = (number * 8).normalize()
+        return (
+            f"{int(hours):02d} giờ làm việc"
+            if hours == hours.to_integral()
+            else f"{_days(hours)} giờ làm việc"
+        )
+    if number == number.to_integral():
+        return f"{int(number):02d} ngày làm việc"
+    return f"{_days(number)} ngày làm việc"
 
 
 # --- the dossier's facts ----------------------------------------------------------------------------
@@ -141,12 +174,7 @@ def timeliness(dossier: Dossier) -> str | None:
 
 
 def lookup_url(dossier: Dossier) -> str:
-    return (
-        settings.PORTAL_BASE_URL.rstrip("/")
-        + reverse("dossiers:lookup")
-        + "?"
-        + urlencode({"code": dossier.code or ""})
-    )
+    return absolute_url("dossiers:lookup", query={"code": dossier.code or ""})
 
 
 _UNIT_PREFIXES = ("tỉnh ", "thành phố ", "xã ", "phường ", "đặc khu ", "thị trấn ")
@@ -193,13 +221,19 @@ def _agency_context(agency) -> dict[str, str]:
         "agency_name": agency.name,
         "place": _place(agency),
         "agency_address": agency.address,
-        "agency_phone": agency.phone,
+        "agency_phone": display_phone(agency.phone),
         "agency_display": agency.name,
     }
 
 
 def _procedure_name(dossier: Dossier) -> str:
     return (dossier.procedure_snapshot or {}).get("name") or dossier.procedure.name
+
+
+def _time_limit_description(dossier: Dossier) -> str:
+    """The procedure's own words for its time limit (online method first), for limits not in days."""
+    methods = sorted(dossier.procedure.methods.all(), key=lambda m: m.channel != "online")
+    return next((m.time_limit_text for m in methods if m.time_limit_text), "")
 
 
 def _applicant_address(dossier: Dossier) -> str:
@@ -229,10 +263,13 @@ def _applicant_context(dossier: Dossier) -> dict[str, str]:
     if dossier.organisation_id:
         organisation = f"{dossier.organisation.name} (mã số thuế {dossier.organisation.tax_code})"
     return {
-        "applicant_name": user.full_name or user.get_username(),
+        "applicant_name": display_name(user),
         "applicant_organisation": organisation,
         "applicant_address": _applicant_address(dossier),
-        "applicant_phone": _phone(user.phone),
+        "applicant_phone": _phone(
+            user.phone
+            or (dossier.procedure_snapshot.get("intake") or {}).get("applicant", {}).get("phone", "")
+        ),
         "applicant_email": user.email,
     }
 
@@ -248,6 +285,10 @@ def _dossier_context(dossier: Dossier, *, issued_on: date | None = None) -> dict
         "dossier_code": dossier.code or "",
         "procedure_name": _procedure_name(dossier),
         "time_limit": _days(dossier.time_limit_days),
+        "time_limit_text": time_limit_text(
+            dossier.time_limit_days,
+            _time_limit_description(dossier) if not dossier.time_limit_days else "",
+        ),
         "received_text": vn_datetime(dossier.received_at),
         "due_text": vn_datetime(dossier.due_at),
         "lookup_url": url,
@@ -262,26 +303,91 @@ def _render(template: str, context: dict[str, Any]) -> bytes:
 # --- form 01 ----------------------------------------------------------------------------------------
 
 
+def _requested_counts(dossier: Dossier) -> dict[tuple, dict]:
+    """The numbers a supplement request asked for, by component (or by name for free-text items)."""
+    out: dict[tuple, dict] = {}
+    for event in dossier.events.filter(action="request_supplement").order_by("at", "id"):
+        for item in event.data.get("items") or []:
+            key = ("c", item["component_id"]) if item.get("component_id") else ("n", item["name"].casefold())
+            out[key] = item
+    return out
+
+
 def _components_received(dossier: Dossier) -> list[dict[str, Any]]:
-    """Files grouped by document name, in upload order, with how many files each has."""
-    groups: dict[str, int] = {}
-    for stored in dossier.files.all():
+    """What the applicant handed in, and nothing the portal issued (forms, results): one row per
+    document, in the order it first arrived, with the originals and copies the procedure (or the
+    supplement request that asked for it) calls for, and the number of files sent online."""
+    requested = _requested_counts(dossier)
+    rows: dict[tuple, dict[str, Any]] = {}
+    files = (
+        dossier.files.filter(purpose__in=APPLICANT_FILE_PURPOSES)
+        .select_related("component")
+        .order_by("uploaded_at", "id")
+    )
+    for stored in files:
+        component = stored.component
         name = nfc(
-            stored.component_name
-            or (stored.component.name if stored.component_id else "")
-            or stored.original_name
-        )
-        groups[name] = groups.get(name, 0) + 1
-    return [{"name": name, "count": count} for name, count in groups.items()]
+            (component.name if component is not None else "") or stored.component_name or stored.original_name
+        ).strip()
+        key = ("c", component.pk) if component is not None else ("n", name.casefold())
+        row = rows.get(key)
+        if row is None:
+            asked = requested.get(key)
+            if asked is not None:
+                originals = asked.get("originals") or 0
+                copies = (asked.get("copies") or 0) + (asked.get("certified_copies") or 0)
+                certified = bool(asked.get("certified_copies"))
+            elif component is not None:
+                originals, copies, certified = component.originals, component.copies, False
+            else:
+                originals, copies, certified = 0, 0, False
+            row = rows[key] = {
+                "name": name,
+                "originals": f"{originals:02d}" if originals else "—",
+                "copies": f"{copies:02d}" if copies else "—",
+                "certified": certified,
+                "files": 0,
+                "supplement": stored.purpose == "supplement",
+            }
+        row["files"] += 1
+    # A paper dossier (counter, post): the components the officer or the postman checked off.
+    by_name = {nfc(c.name).casefold(): c for c in dossier.procedure.components.all()}
+    for name in (dossier.procedure_snapshot.get("intake") or {}).get("components", []):
+        key = ("n", nfc(name).casefold())
+        if key in rows or any(r["name"].casefold() == key[1] for r in rows.values()):
+            continue
+        component = by_name.get(key[1])
+        originals = component.originals if component is not None else 0
+        copies = component.copies if component is not None else 0
+        rows[key] = {
+            "name": nfc(name),
+            "originals": f"{originals:02d}" if originals else "—",
+            "copies": f"{copies:02d}" if copies else "—",
+            "certified": False,
+            "files": 0,
+            "supplement": False,
+        }
+    return list(rows.values())
 
 
 def _delivery_text(dossier: Dossier) -> str:
+    """Where the applicant collects the result: one line, with the one-stop shop's street address."""
     method = dossier.delivery or dossier.return_method
     if not method:
         return ""
     label = str(Delivery(method).label)
-    if method == Delivery.COUNTER and dossier.agency and dossier.agency.address:
-        return f"{label}: {dossier.agency.address}"
+    agency = dossier.agency
+    if method == Delivery.COUNTER and agency is not None:
+        place = agency.name
+        address = nfc(agency.address or "").strip()
+        if address.casefold().startswith(("bộ phận một cửa", "trung tâm", "tiếp nhận", "trụ sở")):
+            place = address
+        elif address:
+            place = f"Bộ phận Một cửa – {agency.name}, {address}"
+        else:
+            place = f"Bộ phận Một cửa – {agency.name}"
+        phone = display_phone(agency.phone)
+        return f"{place}" + (f" (điện thoại {phone})" if phone else "")
     if method == Delivery.POST and dossier.delivery_address:
         address = dossier.delivery_address
         parts = [
@@ -292,7 +398,7 @@ def _delivery_text(dossier: Dossier) -> str:
         ]
         return f"{label}: " + ", ".join(p for p in parts if p)
     if method == Delivery.ONLINE:
-        return f"{label} trên Cổng Dịch vụ công ({settings.PORTAL_BASE_URL.rstrip('/')}), tài khoản của người nộp"
+        return f"{label} trên Cổng Dịch vụ công ({absolute_url('/')}), tài khoản của người nộp"
     return label
 
 
@@ -300,8 +406,8 @@ def _logbook_text(number: str) -> str:
     """The log-book entry in words: "2026/0001" → "quyển số 2026, số thứ tự 0001"."""
     if not number:
         return ""
-    if "/" in number:
-        volume, _sep, entry = number.partition("/")
+    volume, entry = split_logbook(number)
+    if volume:
         return f"quyển số {volume}, số thứ tự {entry}"
     return f"số {number}"
 
@@ -310,7 +416,9 @@ def form01_receipt(dossier: Dossier, *, officer_name: str) -> bytes:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu số 01), issued when the dossier is received.
 
     Precondition: the dossier has a code; ``received_at``, ``due_at`` and ``logbook_number`` are
-    shown when set (blank otherwise). Dated on the day of receipt.
+    shown when set (blank otherwise). Dated on the day of receipt. Lists only the documents the
+    applicant handed in, the number of sets recorded at receipt, the time limit in days, hours or
+    "trong ngày", and the one-stop shop's street address as the place to collect the result.
     """
     received_on = _local(dossier.received_at).date() if dossier.received_at else None
     context = _dossier_context(dossier, issued_on=received_on)
@@ -318,7 +426,7 @@ def form01_receipt(dossier: Dossier, *, officer_name: str) -> bytes:
         {
             "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
             "components": _components_received(dossier),
-            "sets": 1,
+            "sets": dossier.sets or 1,
             "delivery_method": dossier.delivery or dossier.return_method,
             "delivery_text": _delivery_text(dossier),
             "logbook_text": _logbook_text(dossier.logbook_number),
@@ -331,36 +439,50 @@ def form01_receipt(dossier: Dossier, *, officer_name: str) -> bytes:
 # --- form 02 ----------------------------------------------------------------------------------------
 
 
+def _count_text(value) -> str:
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        return ""
+    return f"{number:02d}" if number else ""
+
+
 def form02_supplement(
-    dossier: Dossier, *, missing: list[str], reason: str, officer_name: str, officer_phone: str = "", issued_on: date | None = None
+    dossier: Dossier,
+    *,
+    reason: str,
+    officer_name: str,
+    items: list[dict] | None = None,
+    missing: list[str] | None = None,
+    officer_phone: str = "",
+    issued_on: date | None = None,
 ) -> bytes:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu số 02): everything missing, listed once.
 
-    Each item that names one of the procedure's components gets its numbers of originals and
-    copies from the published procedure; other items leave those columns blank.
+    ``items`` is the structured request stored on its event (``workflow.supplement_items``): each
+    with its numbers of originals, certified copies and copies. Plain ``missing`` names (older
+    events) are matched to the procedure's components the same way. The contact is the officer who
+    asked, with their phone, else the one-stop shop's phone.
     """
-    published = {nfc(c.name).strip().casefold(): c for c in dossier.procedure.components.all()}
-    items = []
-    for name in missing:
-        text = nfc(name).strip()
-        if not text:
-            continue
-        component = published.get(text.casefold())
-        items.append(
-            {
-                "name": text,
-                "originals": component.originals if component and component.originals else "",
-                "copies": component.copies if component and component.copies else "",
-            }
-        )
+    from .workflow import supplement_items
+
+    rows = [
+        {
+            "name": item["name"],
+            "originals": _count_text(item.get("originals")),
+            "certified_copies": _count_text(item.get("certified_copies")),
+            "copies": _count_text(item.get("copies")),
+        }
+        for item in supplement_items(dossier, items=items, missing=missing)
+    ]
     context = _dossier_context(dossier, issued_on=issued_on)
     context.update(
         {
             "title": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-            "items": items,
+            "items": rows,
             "reason": reason,
             "officer_name": officer_name,
-            "officer_phone": officer_phone,
+            "officer_phone": display_phone(officer_phone) or context["agency_phone"],
         }
     )
     return _render("form02.html", context)
@@ -369,7 +491,9 @@ def form02_supplement(
 # --- forms 03, 04, 05 -------------------------------------------------------------------------------
 
 
-def form03_refusal(dossier: Dossier, *, reason: str, officer_name: str, issued_on: date | None = None) -> bytes:
+def form03_refusal(
+    dossier: Dossier, *, reason: str, officer_name: str, issued_on: date | None = None
+) -> bytes:
     """Phiếu từ chối tiếp nhận, giải quyết hồ sơ (mẫu số 03), with the specific reason."""
     context = _dossier_context(dossier, issued_on=issued_on)
     context.update(
@@ -379,29 +503,41 @@ def form03_refusal(dossier: Dossier, *, reason: str, officer_name: str, issued_o
 
 
 def _original_due(dossier: Dossier, new_due: datetime) -> datetime | None:
-    """The due date before the extension (``due_at`` may already hold the new one)."""
+    """The appointment before this extension, for older events that did not record it: the dossier's
+    due date when it is not the new one yet, else recomputed from the receipt, the limit and pauses."""
     if dossier.due_at is not None and dossier.due_at != new_due:
         return dossier.due_at
     if dossier.received_at is None or dossier.time_limit_days is None:
         return None
     from . import workdays
-    from .processing import pauses
+    from .deadlines import pauses
 
     return workdays.due_date_with_pauses(dossier.received_at, dossier.time_limit_days, pauses(dossier))
 
 
-def form04_apology(dossier: Dossier, *, reason: str, new_due: datetime, officer_name: str, issued_on: date | None = None) -> bytes:
+def form04_apology(
+    dossier: Dossier,
+    *,
+    reason: str,
+    new_due: datetime,
+    officer_name: str,
+    previous_due: datetime | None = None,
+    document_number: str = "",
+    issued_on: date | None = None,
+) -> bytes:
     """Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (mẫu số 04).
 
-    Works before or after ``processing.dossier_extend`` stored ``new_due`` in ``due_at``: the
-    original appointment is then recomputed from the receipt time, the time limit and the pauses.
+    ``previous_due`` is the appointment the applicant had until this extension (an earlier
+    extension included: the ``extend`` event records it); ``document_number`` the letter's own
+    number in the agency's series (``registers``), not the dossier code.
     """
     context = _dossier_context(dossier, issued_on=issued_on)
     context.update(
         {
             "title": "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+            "document_number": document_number,
             "received_date": vn_date(dossier.received_at or dossier.submitted_at),
-            "original_due_text": vn_datetime(_original_due(dossier, new_due)),
+            "original_due_text": vn_datetime(previous_due or _original_due(dossier, new_due)),
             "new_due_text": vn_datetime(new_due),
             "reason": reason,
             "officer_name": officer_name,
@@ -410,12 +546,20 @@ def form04_apology(dossier: Dossier, *, reason: str, new_due: datetime, officer_
     return _render("form04.html", context)
 
 
-def form05_stop(dossier: Dossier, *, reason: str, officer_name: str, issued_on: date | None = None) -> bytes:
-    """Thông báo dừng giải quyết hồ sơ (mẫu số 05), with the reason for stopping."""
+def form05_stop(
+    dossier: Dossier,
+    *,
+    reason: str,
+    officer_name: str,
+    document_number: str = "",
+    issued_on: date | None = None,
+) -> bytes:
+    """Thông báo dừng giải quyết hồ sơ (mẫu số 05), with the reason for stopping and its own number."""
     context = _dossier_context(dossier, issued_on=issued_on)
     context.update(
         {
             "title": "Thông báo dừng giải quyết hồ sơ",
+            "document_number": document_number,
             "received_date": vn_date(dossier.received_at or dossier.submitted_at),
             "reason": reason,
             "officer_name": officer_name,
@@ -436,19 +580,54 @@ def _is_handoff(event: DossierEvent) -> bool:
 
 def _step_label(event: DossierEvent) -> str:
     if event.action:
-        return str(ACTION_LABELS.get(event.action, event.action))
+        return transition_label(event.action)
     if event.kind == EventKind.STATUS and event.to_status is not None:
         return str(Status(event.to_status).label)
     return str(event.get_kind_display())
 
 
-def _handoff_to(event: DossierEvent, dossier: Dossier) -> str:
-    if event.to_user:
-        return event.to_user
-    # The applicant hands the dossier (or the supplement) to the receiving agency.
-    if event.kind in (EventKind.SUBMITTED, EventKind.SUPPLEMENT_ANSWERED) and dossier.agency_id:
-        return dossier.agency.name
-    return ""
+def _applicant_name(dossier: Dossier) -> str:
+    return dossier.applicant.full_name or dossier.applicant.get_username()
+
+
+def _one_stop(dossier: Dossier) -> str:
+    return f"Bộ phận Một cửa – {dossier.agency.name}" if dossier.agency_id else "Bộ phận Một cửa"
+
+
+def _giver_and_receiver(event: DossierEvent, dossier: Dossier) -> tuple[str, str]:
+    """Who hands the dossier over and who takes it, for every row (mẫu 06 names both)."""
+    actor = event.from_user or event.actor_display or (event.actor.get_full_name() if event.actor_id else "")
+    if event.action == "receive":
+        # The officer takes the dossier in from the applicant.
+        return _applicant_name(dossier), actor
+    if event.kind in (EventKind.SUBMITTED, EventKind.SUPPLEMENT_ANSWERED) or event.action in (
+        "submit",
+        "answer_supplement",
+    ):
+        return _applicant_name(dossier), event.to_user or (dossier.agency.name if dossier.agency_id else "")
+    receiver = event.to_user
+    if not receiver:
+        from .workflow import default_to_user
+
+        receiver = default_to_user(event.action, dossier) if event.action else ""
+    return actor, receiver
+
+
+def _step_grade(event: DossierEvent) -> str:
+    """A row against its own deadline (the one in force when the step was taken: the 8 working hours
+    for the receipt, the due date then): earlier day → early, same day by the deadline → on time."""
+    raw = (event.data or {}).get("deadline")
+    if not raw:
+        return ""
+    try:
+        deadline = datetime.fromisoformat(raw)
+    except (TypeError, ValueError):
+        return ""
+    if event.at > deadline:
+        return LATE
+    if _local(event.at).date() < _local(deadline).date():
+        return EARLY
+    return ON_TIME
 
 
 def _completion_event_id(events: list[DossierEvent]) -> int | None:
@@ -463,9 +642,9 @@ def _completion_event_id(events: list[DossierEvent]) -> int | None:
 def form06_control_slip(dossier: Dossier) -> bytes:
     """Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu số 06), from the dossier's events.
 
-    One row per hand-off, in time order: step, from whom, to whom, when. The result column
-    (trước hạn / đúng hạn / quá hạn, see ``timeliness``) is filled on the row that produced the
-    result, and repeated under the table.
+    One row per hand-off, in time order: step, who hands it over and who takes it (each with room
+    to sign), when, and the step graded against its own deadline (``_step_grade``). The row that
+    produced the result carries the dossier's overall grade (``timeliness``), repeated under the table.
     """
     events = [e for e in dossier.events.select_related("actor").order_by("at", "id") if _is_handoff(e)]
     result = timeliness(dossier)
@@ -474,15 +653,16 @@ def form06_control_slip(dossier: Dossier) -> bytes:
         completion_id = events[-1].pk
     rows = []
     for event in events:
-        actor_name = event.actor.get_full_name() if event.actor_id else ""
+        giver, receiver = _giver_and_receiver(event, dossier)
+        grade = (result or "") if event.pk == completion_id else _step_grade(event)
         rows.append(
             {
                 "step": _step_label(event),
-                "from_user": event.from_user or event.actor_display or actor_name,
-                "to_user": _handoff_to(event, dossier),
+                "from_user": giver,
+                "to_user": receiver,
                 "at_time": vn_time(event.at),
                 "at_date": vn_date(event.at),
-                "result": (result or "") if event.pk == completion_id else "",
+                "result": grade,
                 "note": (event.internal_note or event.note_to_applicant).strip()[:300],
             }
         )
@@ -506,11 +686,15 @@ def form06_control_slip(dossier: Dossier) -> bytes:
 
 def _logbook_note(dossier: Dossier) -> str:
     parts = []
-    if dossier.logbook_number:
-        parts.append(f"Số sổ {dossier.logbook_number}")
     grade = timeliness(dossier)
     if grade:
         parts.append(grade)
+    if dossier.status == Status.REFUSED:
+        refusals = getattr(dossier, "refusals", None)  # prefetched by selectors.logbook_dossiers
+        if refusals is None:
+            refusals = list(dossier.events.filter(action="refuse").order_by("at", "id"))
+        reason = refusals[-1].data.get("reason", "") if refusals else ""
+        parts.append(f"Từ chối: {reason}" if reason else "Từ chối tiếp nhận")
     if dossier.extended:
         parts.append("Đã gia hạn")
     if dossier.supplement_requests:
@@ -518,22 +702,37 @@ def _logbook_note(dossier: Dossier) -> str:
     return "; ".join(parts)
 
 
-def _logbook_rows(dossiers: Iterable[Dossier]) -> list[list[str]]:
-    """One row per dossier in the order they were received (then submitted), numbered from 1."""
+def _logbook_order(dossier: Dossier) -> tuple:
+    volume, entry = split_logbook(dossier.logbook_number)
+    entered = dossier.received_at or dossier.completed_at or dossier.submitted_at or dossier.created_at
+    return (volume or "9999", int(entry) if entry.isdigit() else 10**9, entered, dossier.code or "")
 
-    def order(d: Dossier) -> tuple:
-        return (d.received_at or d.submitted_at or d.created_at, d.code or "")
 
+def _contact(dossier: Dossier) -> str:
+    phone = display_phone(dossier.applicant.phone)
+    address = _applicant_address(dossier)
+    return "; ".join(part for part in (address, phone) if part)
+
+
+def logbook_rows(dossiers: Iterable[Dossier]) -> list[list[str]]:
+    """One row per dossier (received or refused) in the order of the book, numbered from 1."""
     rows = []
-    for number, dossier in enumerate(sorted(dossiers, key=order), start=1):
+    for number, dossier in enumerate(sorted(dossiers, key=_logbook_order), start=1):
         rows.append(
             [
                 str(number),
+                dossier.logbook_number,
                 dossier.code or "",
                 _procedure_name(dossier),
-                dossier.applicant.full_name or dossier.applicant.get_username(),
-                _short_datetime(dossier.received_at),
+                display_name(dossier.applicant),
+                _contact(dossier),
+                f"{dossier.sets or 1:02d}",
+                _short_datetime(dossier.received_at or dossier.submitted_at),
                 _short_datetime(dossier.due_at),
+                dossier.department,
+                _short_datetime(dossier.completed_at)
+                if dossier.status in (Status.RESULT_READY, Status.RETURNED, Status.STOPPED)
+                else "",
                 _short_datetime(dossier.returned_at),
                 str(dossier.get_status_display()),
                 _logbook_note(dossier),
@@ -542,19 +741,30 @@ def _logbook_rows(dossiers: Iterable[Dossier]) -> list[list[str]]:
     return [[nfc(cell) for cell in row] for row in rows]
 
 
+_logbook_rows = logbook_rows
+
+
+def _period_text(period_start: date, period_end: date) -> str:
+    return f"Từ {vn_date(period_start)} đến {vn_date(period_end)}"
+
+
 def form07_logbook(agency, dossiers: Iterable[Dossier], *, period_start: date, period_end: date) -> bytes:
     """Sổ theo dõi hồ sơ (mẫu số 07) of one agency for a period, on A4 landscape.
 
-    Renders the dossiers it is given (the caller selects them by agency and period), one row
-    each. No QR code: the book is about many dossiers.
+    Renders the dossiers it is given (the caller selects them: ``selectors.logbook_dossiers``), one
+    row each, refused ones included. No QR code: the book is about many dossiers.
     """
-    rows = _logbook_rows(dossiers)
+    # A break opportunity after each hyphen of the code: it wraps as "000.21.01.H24-" / "261124-0007".
+    rows = [
+        [cell.replace("-", "-\u200b") if i == 2 else cell for i, cell in enumerate(row)]
+        for row in logbook_rows(dossiers)
+    ]
     context = {
         **_agency_context(agency),
         "document_number": "",
         "date": timezone.localdate(),
         "title": "Sổ theo dõi hồ sơ",
-        "period_text": f"Từ {vn_date(period_start)} đến {vn_date(period_end)}",
+        "period_text": _period_text(period_start, period_end),
         "columns": LOGBOOK_COLUMNS,
         "rows": rows,
     }
@@ -569,14 +779,52 @@ def _csv_safe(cell: str) -> str:
 
 
 def form07_logbook_csv(agency, dossiers: Iterable[Dossier], *, period_start: date, period_end: date) -> str:
-    """The same log book as CSV text (no BOM): a header row of ``LOGBOOK_COLUMNS``, one row per dossier.
+    """The same log book as CSV text that Excel opens as UTF-8: a byte-order mark, a header row of
+    ``LOGBOOK_COLUMNS``, one row per dossier, CRLF line ends.
 
-    ``agency`` and the period are accepted for symmetry with ``form07_logbook``; the caller
-    names the file after them. Cells a spreadsheet would run as a formula are prefixed with "'".
+    ``agency`` and the period are accepted for symmetry with ``form07_logbook``; the caller names
+    the file after them. Cells a spreadsheet would run as a formula are prefixed with "'".
     """
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(LOGBOOK_COLUMNS)
-    for row in _logbook_rows(dossiers):
+    for row in logbook_rows(dossiers):
         writer.writerow([_csv_safe(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def form07_logbook_xlsx(
+    agency, dossiers: Iterable[Dossier], *, period_start: date, period_end: date
+) -> bytes:
+    """The log book as an Excel workbook (openpyxl): a title block (agency, form, period), the header
+    row frozen, column widths for reading, text cells (formula-like text is stored as text, never run)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Sổ theo dõi hồ sơ"
+    sheet.append([nfc(agency.name) if agency is not None else ""])
+    sheet.append(["Mẫu số 07 — SỔ THEO DÕI HỒ SƠ"])
+    sheet.append([_period_text(period_start, period_end)])
+    sheet.append([])
+    sheet.append(list(LOGBOOK_COLUMNS))
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet["A1"].font = Font(bold=True)
+    sheet["A2"].font = Font(bold=True)
+    for row in logbook_rows(dossiers):
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"  # text, whatever it starts with
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = (6, 11, 26, 40, 22, 40, 7, 17, 17, 24, 17, 17, 20, 40)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = width
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
+from core.links import absolute_url
 from notifications import reminders
 from notifications.services import NotificationError, notify
 
@@ -18,17 +18,28 @@ from .models import Dossier
 def remind_expiring_drafts() -> int:
     """Tell people 3 days ahead that an unsubmitted draft will be deleted (once per draft)."""
     now = timezone.now()
-    due = Dossier.objects.filter(status=Status.DRAFT, expiry_reminded_at__isnull=True, expires_at__lte=now + timedelta(days=3), expires_at__gt=now)
+    due = Dossier.objects.filter(
+        status=Status.DRAFT,
+        expiry_reminded_at__isnull=True,
+        expires_at__lte=now + timedelta(days=3),
+        expires_at__gt=now,
+    )
     sent = 0
     for draft in due.select_related("procedure", "applicant")[:1000]:
-        claimed = Dossier.objects.filter(pk=draft.pk, expiry_reminded_at__isnull=True).update(expiry_reminded_at=now)
+        claimed = Dossier.objects.filter(pk=draft.pk, expiry_reminded_at__isnull=True).update(
+            expiry_reminded_at=now
+        )
         if not claimed:
             continue
-        link = settings.PORTAL_BASE_URL.rstrip("/") + f"/dossiers/draft/{draft.uuid}/{draft.current_step or 'agency'}/"
+        link = absolute_url("dossiers:draft_step", draft.uuid, draft.current_step or "agency")
         try:
             notify(
                 event="draft_expiring",
-                context={"procedure_name": draft.procedure.name, "date": timezone.localtime(draft.expires_at).strftime("%d/%m/%Y"), "link": link},
+                context={
+                    "procedure_name": draft.procedure.name,
+                    "date": timezone.localtime(draft.expires_at).strftime("%d/%m/%Y"),
+                    "link": link,
+                },
                 user=draft.applicant,
                 related=draft,
             )
@@ -40,12 +51,14 @@ def remind_expiring_drafts() -> int:
 
 @reminders.register("draft_purge", schedule="daily")
 def purge_expired_drafts() -> int:
-    """Delete drafts past their 30 days, with their files."""
+    """Delete drafts past their 30 days, with their files (the bytes once each deletion commits)."""
+    from .uploads import draft_delete
+
     deleted = 0
-    for draft in Dossier.objects.filter(status=Status.DRAFT, expires_at__lt=timezone.now()).prefetch_related("files")[:1000]:
-        for stored in draft.files.all():
-            stored.file.delete(save=False)
-        draft.delete()
+    for draft in Dossier.objects.filter(status=Status.DRAFT, expires_at__lt=timezone.now()).prefetch_related(
+        "files"
+    )[:1000]:
+        draft_delete(draft=draft)
         deleted += 1
     return deleted
 
@@ -60,9 +73,13 @@ def send_officer_digests() -> int:
     from .workdays import add_working_days
 
     now = timezone.now()
-    soon = timezone.make_aware(timezone.datetime.combine(add_working_days(timezone.localdate(), 2), timezone.datetime.max.time()))
+    soon = timezone.make_aware(
+        timezone.datetime.combine(add_working_days(timezone.localdate(), 2), timezone.datetime.max.time())
+    )
     sent = 0
-    assignments = StaffAssignment.objects.filter(role__in=["officer", "specialist", "leader"]).select_related("user")
+    assignments = StaffAssignment.objects.filter(role__in=["officer", "specialist", "leader"]).select_related(
+        "user"
+    )
     by_user: dict = {}
     for assignment in assignments:
         by_user.setdefault(assignment.user, set()).add(assignment.agency_id)
@@ -75,13 +92,21 @@ def send_officer_digests() -> int:
             .order_by("due_at")
             .values_list("code", "due_at")[:50]
         )
-        rows = [f"{code} — {timezone.localtime(due_at):%d/%m %H:%M}{' (quá hạn)' if due_at < now else ''}" for code, due_at in due]
+        rows = [
+            f"{code} — {timezone.localtime(due_at):%d/%m %H:%M}{' (quá hạn)' if due_at < now else ''}"
+            for code, due_at in due
+        ]
         if not rows:
             continue
         try:
             notify(
                 event="officer_digest",
-                context={"count": len(rows), "items": "; ".join(rows), "link": settings.PORTAL_BASE_URL.rstrip("/") + "/admin/dossiers/dossier/?queue=mine", "date": timezone.localdate().strftime("%d/%m/%Y")},
+                context={
+                    "count": len(rows),
+                    "items": "; ".join(rows),
+                    "link": absolute_url("admin:dossiers_dossier_changelist", query={"queue": "mine"}),
+                    "date": timezone.localdate().strftime("%d/%m/%Y"),
+                },
                 user=user,
                 channels=["email"],
             )
@@ -99,19 +124,37 @@ def remind_unanswered_supplements() -> int:
 
     sent = 0
     today = timezone.localdate()
-    waiting = Dossier.objects.filter(status=Status.SUPPLEMENT_REQUESTED).select_related("applicant", "procedure", "agency")
+    waiting = Dossier.objects.filter(status=Status.SUPPLEMENT_REQUESTED).select_related(
+        "applicant", "procedure", "agency"
+    )
     for dossier in waiting[:1000]:
-        request = DossierEvent.objects.filter(dossier=dossier, to_status=Status.SUPPLEMENT_REQUESTED).order_by("-at").first()
-        if request is None or request.data.get("reminded") or working_days_between(timezone.localtime(request.at).date(), today) < 3:
+        request = (
+            DossierEvent.objects.filter(dossier=dossier, to_status=Status.SUPPLEMENT_REQUESTED)
+            .order_by("-at")
+            .first()
+        )
+        if (
+            request is None
+            or request.data.get("reminded")
+            or working_days_between(timezone.localtime(request.at).date(), today) < 3
+        ):
             continue
-        claimed = DossierEvent.objects.filter(pk=request.pk).exclude(data__has_key="reminded").update(data={**request.data, "reminded": today.isoformat()})
+        claimed = (
+            DossierEvent.objects.filter(pk=request.pk)
+            .exclude(data__has_key="reminded")
+            .update(data={**request.data, "reminded": today.isoformat()})
+        )
         if not claimed:
             continue
         try:
             notify(
                 event="supplement_reminder",
-                context={"dossier_code": dossier.code, "procedure_name": dossier.procedure.name, "agency_name": dossier.agency.name if dossier.agency else "",
-                         "link": settings.PORTAL_BASE_URL.rstrip("/") + f"/dossiers/{dossier.code}/"},
+                context={
+                    "dossier_code": dossier.code,
+                    "procedure_name": dossier.procedure.name,
+                    "agency_name": dossier.agency.name if dossier.agency else "",
+                    "link": absolute_url("dossiers:detail", dossier.code),
+                },
                 user=dossier.applicant,
                 related=dossier,
                 related_label=dossier.code,

@@ -23,17 +23,19 @@ in_progress
     Open at the reference moment: submitted before it and not completed (``completed_at``) by it.
     The reference moment is the end of the period, or now if the period has not ended yet.
 overdue
-    In progress at the reference moment with ``due_at`` before it, except dossiers still waiting
-    for the applicant (status 5 or 6: the clock is stopped). For a current period this is "open,
-    not clock-stopped, due_at < now". For a past period it is overdue at the period's end; the
-    clock-stopped state is only known for dossiers still open today (an approximation).
+    In progress at the reference moment with ``due_at`` before it, or not yet received with the
+    8-working-hour acceptance deadline (``acceptance_due_at``) before it, except dossiers still
+    waiting for the applicant (status 5 or 6: the clock is stopped). A dossier whose result is ready
+    (9) or returned (10) is finished, so never overdue. For a current period this is exactly the
+    officers' "Quá hạn" queue (``overdue_q``, the one definition both use). For a past period it is
+    overdue at the period's end; the clock-stopped state is only known for dossiers still open today
+    (an approximation).
 avg_processing_days
     Mean working days (``workdays.working_days_between`` on local dates: the receipt day not
     counted) from ``received_at`` to ``completed_at`` over the resolved dossiers; ``None`` when none.
 online_share
-    Every dossier in this system is submitted online through this portal (counter and post
-    channels are not recorded yet), so 1.0 whenever the row counts any dossier, else ``None``.
-    Replace once dossiers carry a submission channel.
+    ``received`` dossiers that came in online (``Dossier.channel``) over all ``received``; the rest
+    came to the counter or by post. ``None`` when nothing was received.
 satisfaction_avg / satisfaction_count
     Average ``Rating.score`` (1–5) and number of ratings of the dossiers completed in the period
     (any completed status that may be rated).
@@ -53,7 +55,7 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from . import workdays
-from .constants import CLOCK_STOPPED, Status
+from .constants import CLOCK_STOPPED, Channel, Status
 
 RESOLVED_STATUSES = (Status.RESULT_READY, Status.RETURNED, Status.STOPPED)
 
@@ -117,6 +119,7 @@ def _month_key(value: datetime | date) -> date:
 def _empty_row() -> dict:
     return {
         "received": 0,
+        "received_online": 0,
         "resolved": 0,
         "early": 0,
         "on_time": 0,
@@ -141,9 +144,7 @@ def _finish(row: dict, days: tuple[int, int] | None) -> dict:
         row["avg_processing_days"] = days[0] / days[1]
     if row["satisfaction_avg"] is not None:
         row["satisfaction_avg"] = float(row["satisfaction_avg"])
-    counted = row["received"] + row["resolved"] + row["refused"] + row["withdrawn"] + row["in_progress"]
-    # Online only for now: see the module docstring.
-    row["online_share"] = 1.0 if counted else None
+    row["online_share"] = row["received_online"] / row["received"] if row["received"] else None
     return {key: row[key] for key in METRIC_KEYS}
 
 
@@ -181,7 +182,19 @@ def _open_at(ref: datetime) -> Q:
 
 def _overdue_at(ref: datetime) -> Q:
     waiting_now = Q(completed_at__isnull=True, status__in=CLOCK_STOPPED)
-    return _open_at(ref) & Q(due_at__lt=ref) & ~waiting_now
+    not_received_yet = Q(received_at__isnull=True) | Q(received_at__gte=ref)
+    late = Q(due_at__lt=ref) | (not_received_yet & Q(acceptance_due_at__lt=ref))
+    return _open_at(ref) & late & ~waiting_now
+
+
+def open_q(ref: datetime) -> Q:
+    """Dossiers being dealt with at ``ref`` (submitted before it, not finished by it)."""
+    return _open_at(ref)
+
+
+def overdue_q(ref: datetime) -> Q:
+    """Overdue at ``ref``: the one definition of the leaders' dashboard and the officers' queue."""
+    return _overdue_at(ref)
 
 
 def _group_expression(group: str | None, anchor: str):
@@ -231,8 +244,9 @@ def _collect(
     rows: dict[Key, dict] = defaultdict(_empty_row)
     qs = qs.exclude(status=Status.DRAFT)
 
-    for key, values in _anchored(qs, "received_at", start, end, group, {"received": Count("pk")}):
-        rows[key]["received"] = values["received"]
+    received = {"received": Count("pk"), "received_online": Count("pk", filter=Q(channel=Channel.ONLINE))}
+    for key, values in _anchored(qs, "received_at", start, end, group, received):
+        rows[key].update(values)
 
     for key, values in _anchored(qs, "completed_at", start, end, group, _completed_aggregates()):
         rows[key].update(values)
@@ -327,7 +341,12 @@ def by_agency(
     start, end = period_bounds(period_start, period_end)
     now, calendar = _setup(now, calendar)
     rows = _collect(qs, start=start, end=end, group="agency_id", now=now, calendar=calendar)
-    names = {pk: (code, name) for pk, code, name in Agency.objects.filter(pk__in=[k for k in rows if k is not None]).values_list("pk", "code", "name")}
+    names = {
+        pk: (code, name)
+        for pk, code, name in Agency.objects.filter(pk__in=[k for k in rows if k is not None]).values_list(
+            "pk", "code", "name"
+        )
+    }
     out = []
     for pk, metrics in rows.items():
         code, name = names.get(pk, ("", ""))
@@ -352,9 +371,17 @@ def by_procedure(
     start, end = period_bounds(period_start, period_end)
     now, calendar = _setup(now, calendar)
     rows = _collect(qs, start=start, end=end, group="procedure_id", now=now, calendar=calendar)
-    ranked = sorted(rows.items(), key=lambda item: (-item[1]["received"], -item[1]["resolved"], -item[1]["in_progress"], item[0]))
+    ranked = sorted(
+        rows.items(),
+        key=lambda item: (-item[1]["received"], -item[1]["resolved"], -item[1]["in_progress"], item[0]),
+    )
     ranked = ranked[: max(limit, 0)]
-    names = {pk: (code, name) for pk, code, name in Procedure.objects.filter(pk__in=[k for k, _ in ranked]).values_list("pk", "code", "name")}
+    names = {
+        pk: (code, name)
+        for pk, code, name in Procedure.objects.filter(pk__in=[k for k, _ in ranked]).values_list(
+            "pk", "code", "name"
+        )
+    }
     out = []
     for pk, metrics in ranked:
         code, name = names.get(pk, ("", ""))

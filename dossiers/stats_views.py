@@ -17,12 +17,12 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.constants import StaffRole
 from accounts.models import StaffAssignment
 
-from . import statistics, workdays
+from . import extensions, statistics, workdays
 from .constants import Status
 from .models import Dossier
 
@@ -58,7 +58,8 @@ def parse_period(params: QueryDict, today: date) -> Period:
     default = Period(
         start=default_start,
         end=today,
-        label=_("12 tháng gần nhất (%(start)s – %(end)s)") % {"start": f"{default_start:%m/%Y}", "end": f"{today:%m/%Y}"},
+        label=_("12 tháng gần nhất (%(start)s – %(end)s)")
+        % {"start": f"{default_start:%m/%Y}", "end": f"{today:%m/%Y}"},
         year_choices=year_choices,
     )
     if not raw_year and not raw_month:
@@ -80,13 +81,21 @@ def parse_period(params: QueryDict, today: date) -> Period:
     if month is None:
         end = min(date(year, 12, 31), today)
         return Period(
-            start=date(year, 1, 1), end=end, year=year, label=_("Năm %(year)d") % {"year": year},
-            months=end.month, year_choices=year_choices,
+            start=date(year, 1, 1),
+            end=end,
+            year=year,
+            label=_("Năm %(year)d") % {"year": year},
+            months=end.month,
+            year_choices=year_choices,
         )
     end = min(statistics.add_months(date(year, month, 1), 1) - timedelta(days=1), today)
     return Period(
-        start=date(year, month, 1), end=end, year=year, month=month,
-        label=_("Tháng %(month)d/%(year)d") % {"month": month, "year": year}, year_choices=year_choices,
+        start=date(year, month, 1),
+        end=end,
+        year=year,
+        month=month,
+        label=_("Tháng %(month)d/%(year)d") % {"month": month, "year": year},
+        year_choices=year_choices,
         months=12,  # the selected month and the eleven before it
     )
 
@@ -127,7 +136,9 @@ def _decorate(row: dict) -> dict:
 def month_chart(rows: list[dict]) -> dict:
     """Geometry of the month trend (inline SVG): per month a bar of dossiers received and a bar of
     dossiers resolved, split into early-or-on-time and late."""
-    width, height, top, bottom, left = 720, 240, 16, 28, 36
+    # Room on the left for the counts, above the plot for the y-axis title, at the bottom for the
+    # months and the x-axis title (phones draw it at half size with larger text: desk.css).
+    width, height, top, bottom, left = 720, 290, 40, 48, 52
     plot = height - top - bottom
     peak = max([1] + [max(r["received"], r["resolved"]) for r in rows])
     slot = (width - left) / max(len(rows), 1)
@@ -142,31 +153,45 @@ def month_chart(rows: list[dict]) -> dict:
         received_h = scale(r["received"])
         good = r["early"] + r["on_time"]
         good_h, late_h = scale(good), scale(r["late"])
-        months.append({
-            **r,
-            "label": f"{r['month']:%m/%y}",
-            "received_x": _svg_number(x),
-            "received_y": _svg_number(top + plot - received_h),
-            "received_h": _svg_number(received_h),
-            "good": good,
-            "good_x": _svg_number(x + bar),
-            "good_y": _svg_number(top + plot - good_h),
-            "good_h": _svg_number(good_h),
-            "late_y": _svg_number(top + plot - good_h - late_h),
-            "late_h": _svg_number(late_h),
-            "label_x": _svg_number(x + bar),
-        })
+        months.append(
+            {
+                **r,
+                "label": f"{r['month']:%m/%y}",
+                "received_x": _svg_number(x),
+                "received_y": _svg_number(top + plot - received_h),
+                "received_h": _svg_number(received_h),
+                "good": good,
+                "good_x": _svg_number(x + bar),
+                "good_y": _svg_number(top + plot - good_h),
+                "good_h": _svg_number(good_h),
+                "late_y": _svg_number(top + plot - good_h - late_h),
+                "late_h": _svg_number(late_h),
+                "label_x": _svg_number(x + bar),
+            }
+        )
     return {
-        "width": width, "height": height, "bar": _svg_number(bar), "peak": peak,
-        "base_y": _svg_number(top + plot), "top_y": _svg_number(top), "left": left,
-        "label_y": _svg_number(height - 8), "peak_y": _svg_number(top + 4), "months": months,
+        "width": width,
+        "height": height,
+        "bar": _svg_number(bar),
+        "peak": peak,
+        "base_y": _svg_number(top + plot),
+        "top_y": _svg_number(top),
+        "left": left,
+        "label_y": _svg_number(top + plot + 16),
+        "peak_y": _svg_number(top + 4),
+        "axis_x_y": _svg_number(height - 6),
+        "axis_x_x": _svg_number(left + (width - left) / 2),
+        "axis_y_x": "2",
+        "axis_y_y": "24",
+        "tick_x": _svg_number(left - 6),
+        "months": months,
     }
 
 
 # --- the public page ----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def public_statistics(request: HttpRequest) -> HttpResponse:
     """Public: on-time rate and satisfaction per agency for a period. Aggregates only, no personal data."""
     today = timezone.localdate()
@@ -199,10 +224,12 @@ def leader_agency_ids(user) -> set[int] | None:
     where they hold the leader role (empty set: not a leader anywhere)."""
     if user.is_superuser:
         return None
-    return set(StaffAssignment.objects.filter(user=user, role=StaffRole.LEADER).values_list("agency_id", flat=True))
+    return set(
+        StaffAssignment.objects.filter(user=user, role=StaffRole.LEADER).values_list("agency_id", flat=True)
+    )
 
 
-@require_GET
+@require_safe
 def leader_dashboard(request: HttpRequest) -> HttpResponse:
     """Admin only (wrap with ``admin.site.admin_view``): leaders see their own agencies, superusers all."""
     scope = leader_agency_ids(request.user)
@@ -235,10 +262,27 @@ def leader_dashboard(request: HttpRequest) -> HttpResponse:
         "procedures": procedures,
         "sections": [
             {"id": "agencies", "title": _("Theo cơ quan"), "name_label": _("Cơ quan"), "rows": agencies},
-            {"id": "procedures", "title": _("Theo thủ tục (nhiều hồ sơ nhất)"), "name_label": _("Thủ tục"), "rows": procedures},
+            {
+                "id": "procedures",
+                "title": _("Theo thủ tục (nhiều hồ sơ nhất)"),
+                "name_label": _("Thủ tục"),
+                "rows": procedures,
+            },
         ],
         "months": [_decorate(r) for r in monthly],
         "chart": month_chart(monthly),
         "all_agencies": scope is None,
+        "extension_rows": _extension_rows(scope, period),
     }
     return TemplateResponse(request, "admin/dossiers/dashboard.html", context)
+
+
+def _extension_rows(scope, period) -> list[dict]:
+    """Rows the apps above dossiers add to the summary (``extensions.statistics_rows``, e.g. payments)."""
+
+    start, end = statistics.period_bounds(period.start, period.end)
+    return [
+        row
+        for _name, rows_for in extensions.statistics_rows.items()
+        for row in rows_for(agency_ids=scope, start=start, end=end)
+    ]

@@ -28,17 +28,16 @@ Settings
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-import holidays
 from django.conf import settings
 from django.utils import timezone
+
+from .holidays import public_holidays
 
 if TYPE_CHECKING:
     from .models import CalendarDay
@@ -49,15 +48,6 @@ ONE_DAY = timedelta(days=1)
 
 Number = Decimal | int | float
 Session = tuple[time, time]
-
-
-# --- statutory holidays -------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def public_holidays(year: int) -> Mapping[date, str]:
-    """Vietnam's statutory public holidays of ``year`` with their Vietnamese names (cached per year)."""
-    return MappingProxyType(dict(holidays.country_holidays("VN", years=year, language="vi")))
 
 
 # --- the calendar snapshot ----------------------------------------------------------------------
