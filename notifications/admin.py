@@ -12,11 +12,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryIdMixin, SafeAutocompleteMixin
+
 from . import gsm, rendering, services
 from .constants import PLACEHOLDERS, Status
-from .models import ContactPreference, DeliveryReceipt, Message, NotificationTemplate, SimulatedSms
+from .models import ContactPreference, DeliveryReceipt, Message, NotificationTemplate
 
-TEXT_FIELDS = ["email_subject", "email_text", "email_html", "sms_text", "email_subject_en", "email_text_en", "email_html_en", "sms_text_en"]
+TEXT_FIELDS = [
+    "email_subject",
+    "email_text",
+    "email_html",
+    "sms_text",
+    "email_subject_en",
+    "email_text_en",
+    "email_html_en",
+    "sms_text_en",
+]
 
 
 class NotificationTemplateForm(forms.ModelForm):
@@ -32,7 +43,10 @@ class NotificationTemplateForm(forms.ModelForm):
                 self.add_error(
                     name,
                     _("Không có biến %(names)s. Các biến dùng được: %(allowed)s.")
-                    % {"names": ", ".join(sorted(f"{{{{ {u} }}}}" for u in unknown)), "allowed": ", ".join(sorted(PLACEHOLDERS))},
+                    % {
+                        "names": ", ".join(sorted(f"{{{{ {u} }}}}" for u in unknown)),
+                        "allowed": ", ".join(sorted(PLACEHOLDERS)),
+                    },
                 )
         for name in ("sms_text", "sms_text_en"):
             text = rendering.render(cleaned.get(name, ""), PLACEHOLDERS)
@@ -42,14 +56,16 @@ class NotificationTemplateForm(forms.ModelForm):
             if text and not info.fits:
                 self.add_error(
                     name,
-                    _("Với giá trị mẫu, tin này dài %(units)d ký tự, %(segments)d tin (%(encoding)s). Tối đa là 2 tin.")
+                    _(
+                        "Với giá trị mẫu, tin này dài %(units)d ký tự, %(segments)d tin (%(encoding)s). Tối đa là 2 tin."
+                    )
                     % {"units": info.units, "segments": info.segments, "encoding": info.encoding},
                 )
         return cleaned
 
 
 @admin.register(NotificationTemplate)
-class NotificationTemplateAdmin(SimpleHistoryAdmin):
+class NotificationTemplateAdmin(HistoryIdMixin, SimpleHistoryAdmin):
     form = NotificationTemplateForm
     list_display = ["name", "event", "is_active", "sms_segments", "updated_at"]
     list_filter = ["is_active"]
@@ -57,8 +73,14 @@ class NotificationTemplateAdmin(SimpleHistoryAdmin):
     readonly_fields = ["preview_vi", "preview_en", "placeholder_help"]
     fieldsets = [
         (None, {"fields": ["event", "name", "description", "is_active", "placeholder_help"]}),
-        (_("Tiếng Việt"), {"fields": ["email_subject", "email_text", "email_html", "sms_text", "fold_sms", "preview_vi"]}),
-        (_("Tiếng Anh"), {"fields": ["email_subject_en", "email_text_en", "email_html_en", "sms_text_en", "preview_en"]}),
+        (
+            _("Tiếng Việt"),
+            {"fields": ["email_subject", "email_text", "email_html", "sms_text", "fold_sms", "preview_vi"]},
+        ),
+        (
+            _("Tiếng Anh"),
+            {"fields": ["email_subject_en", "email_text_en", "email_html_en", "sms_text_en", "preview_en"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -111,7 +133,11 @@ def resend_failed(modeladmin, request, queryset):
             skipped += 1
     modeladmin.message_user(request, _("Đã xếp hàng gửi lại %(n)d tin.") % {"n": resent}, messages.SUCCESS)
     if skipped or queryset.exclude(status=Status.FAILED).exists():
-        modeladmin.message_user(request, _("Chỉ gửi lại được tin ở trạng thái “Không gửi được” và không chứa mã bảo mật."), messages.WARNING)
+        modeladmin.message_user(
+            request,
+            _("Chỉ gửi lại được tin ở trạng thái “Không gửi được” và không chứa mã bảo mật."),
+            messages.WARNING,
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -128,7 +154,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdmin):
     change_list_template = "admin/notifications/message/change_list.html"
-    list_display = ["created_at", "channel", "recipient", "event", "related_label", "status", "failure_kind", "attempts", "provider"]
+    list_display = [
+        "created_at",
+        "channel",
+        "recipient",
+        "event",
+        "related_label",
+        "status",
+        "failure_kind",
+        "attempts",
+        "provider",
+    ]
     list_filter = ["status", "channel", "event", "failure_kind", "provider"]
     search_fields = ["recipient", "related_label", "=uuid", "=provider_message_id"]
     date_hierarchy = "created_at"
@@ -136,9 +172,30 @@ class MessageAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     list_per_page = 100
     fields = [
-        "uuid", "channel", "recipient", "user", "event", "template", "language", "related_label", "status", "failure_kind",
-        "attempts", "next_attempt_at", "provider", "provider_message_id", "last_error", "subject", "body_display",
-        "fallback_for", "resent_from", "created_at", "claimed_at", "sent_at", "delivered_at", "failed_at",
+        "uuid",
+        "channel",
+        "recipient",
+        "user",
+        "event",
+        "template",
+        "language",
+        "related_label",
+        "status",
+        "failure_kind",
+        "attempts",
+        "next_attempt_at",
+        "provider",
+        "provider_message_id",
+        "last_error",
+        "subject",
+        "body_display",
+        "fallback_for",
+        "resent_from",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "delivered_at",
+        "failed_at",
     ]
     readonly_fields = fields
 
@@ -156,7 +213,10 @@ class MessageAdmin(ReadOnlyAdmin):
 
     def changelist_view(self, request, extra_context=None):
         counts = dict(Message.objects.values_list("status").annotate(n=Count("id")).order_by())
-        extra_context = {**(extra_context or {}), "status_counts": [(label, counts.get(value, 0), value) for value, label in Status.choices]}
+        extra_context = {
+            **(extra_context or {}),
+            "status_counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
+        }
         return super().changelist_view(request, extra_context)
 
 
@@ -184,15 +244,8 @@ class DeliveryReceiptAdmin(ReadOnlyAdmin):
     list_select_related = ["message"]
 
 
-@admin.register(SimulatedSms)
-class SimulatedSmsAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "to", "outcome", "submissions", "text"]
-    list_filter = ["outcome"]
-    search_fields = ["to"]
-
-
 @admin.register(ContactPreference)
-class ContactPreferenceAdmin(admin.ModelAdmin):
+class ContactPreferenceAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "channels", "language"]
     list_filter = ["channels", "language"]
     search_fields = ["user__username", "user__full_name"]

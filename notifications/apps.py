@@ -16,4 +16,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Default wording exists after every migrate; staff edits are never overwritten.
-        post_migrate.connect(_create_default_templates, sender=self, dispatch_uid="notifications-default-templates")
+        post_migrate.connect(
+            _create_default_templates, sender=self, dispatch_uid="notifications-default-templates"
+        )

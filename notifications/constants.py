@@ -35,7 +35,9 @@ FINAL_STATUSES = frozenset({Status.DELIVERED, Status.FAILED})
 TRANSITIONS: dict[str, frozenset[str]] = {
     # A receipt may overtake a retry that put the row back in the queue: it still settles it.
     Status.QUEUED: frozenset({Status.SENDING, Status.DELIVERED, Status.FAILED}),
-    Status.SENDING: frozenset({Status.SENT, Status.DELIVERED, Status.FAILED, Status.QUEUED}),  # QUEUED = retry later
+    Status.SENDING: frozenset(
+        {Status.SENT, Status.DELIVERED, Status.FAILED, Status.QUEUED}
+    ),  # QUEUED = retry later
     Status.SENT: frozenset({Status.DELIVERED, Status.FAILED}),
     Status.DELIVERED: frozenset(),
     Status.FAILED: frozenset(),
@@ -61,4 +63,5 @@ PLACEHOLDERS = {
     "note": "trực tuyến",
     "count": "12",
     "items": "Bản sao Giấy chứng nhận kết hôn; Giấy chứng sinh",
+    "amount": "108.000 đồng",
 }

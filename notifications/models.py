@@ -18,7 +18,12 @@ from .constants import Channel, FailureKind, Preference, Status
 class NotificationTemplate(models.Model):
     """Wording of one kind of message (per event), in Vietnamese and English, editable by staff."""
 
-    event = models.SlugField(pgettext_lazy("notification", "sự kiện"), max_length=60, unique=True, help_text=_("Mã kỹ thuật, ví dụ dossier_submitted."))
+    event = models.SlugField(
+        pgettext_lazy("notification", "sự kiện"),
+        max_length=60,
+        unique=True,
+        help_text=_("Mã kỹ thuật, ví dụ dossier_submitted."),
+    )
     name = models.CharField(_("tên"), max_length=200)
     description = models.TextField(_("khi nào gửi"), blank=True)
     is_active = models.BooleanField(_("đang dùng"), default=True)
@@ -31,7 +36,11 @@ class NotificationTemplate(models.Model):
     email_html_en = models.TextField(_("nội dung thư HTML (tiếng Anh)"), blank=True)
     sms_text_en = models.TextField(_("nội dung SMS (tiếng Anh)"), blank=True)
     fold_sms = models.BooleanField(
-        _("gửi SMS không dấu"), default=True, help_text=_("Bỏ dấu tiếng Việt (GSM-7) như tin nhắn thương hiệu thường làm: rẻ hơn và đủ 160 ký tự mỗi tin.")
+        _("gửi SMS không dấu"),
+        default=True,
+        help_text=_(
+            "Bỏ dấu tiếng Việt (GSM-7) như tin nhắn thương hiệu thường làm: rẻ hơn và đủ 160 ký tự mỗi tin."
+        ),
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     history = HistoricalRecords()
@@ -58,8 +67,15 @@ class NotificationTemplate(models.Model):
 class ContactPreference(models.Model):
     """How a person wants to hear from us. Security codes ignore it: they go to the channel being verified."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_preference", verbose_name=_("người dùng"))
-    channels = models.CharField(_("nhận thông báo qua"), max_length=10, choices=Preference.choices, default=Preference.BOTH)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="contact_preference",
+        verbose_name=_("người dùng"),
+    )
+    channels = models.CharField(
+        _("nhận thông báo qua"), max_length=10, choices=Preference.choices, default=Preference.BOTH
+    )
     language = models.CharField(_("ngôn ngữ"), max_length=5, choices=settings.LANGUAGES, default="vi")
 
     class Meta:
@@ -73,19 +89,41 @@ class ContactPreference(models.Model):
 class Message(models.Model):
     """One message to one recipient on one channel (the outbox row)."""
 
-    uuid = models.UUIDField(_("mã tham chiếu"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Gửi kèm cho nhà cung cấp để chống gửi trùng."))
+    uuid = models.UUIDField(
+        _("mã tham chiếu"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Gửi kèm cho nhà cung cấp để chống gửi trùng."),
+    )
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
-    recipient = models.CharField(_("người nhận"), max_length=254, db_index=True, help_text=_("Số điện thoại E.164 hoặc địa chỉ thư."))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages", verbose_name=_("người dùng"))
+    recipient = models.CharField(
+        _("người nhận"), max_length=254, db_index=True, help_text=_("Số điện thoại E.164 hoặc địa chỉ thư.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("người dùng"),
+    )
     event = models.CharField(pgettext_lazy("notification", "sự kiện"), max_length=60, db_index=True)
-    template = models.ForeignKey(NotificationTemplate, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("mẫu"))
+    template = models.ForeignKey(
+        NotificationTemplate, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("mẫu")
+    )
     language = models.CharField(_("ngôn ngữ"), max_length=5, default="vi")
     subject = models.CharField(_("tiêu đề"), max_length=255, blank=True)
     body_text = models.TextField(_("nội dung"))
     body_html = models.TextField(_("nội dung HTML"), blank=True)
-    is_security = models.BooleanField(_("chứa mã bảo mật"), default=False, help_text=_("Nội dung được che sau khi gửi xong."))
+    is_security = models.BooleanField(
+        _("chứa mã bảo mật"), default=False, help_text=_("Nội dung được che sau khi gửi xong.")
+    )
     context = models.JSONField(
-        _("giá trị của các biến"), default=dict, blank=True, help_text=_("Để gửi lại qua kênh khác với cùng nội dung. Không lưu với mã bảo mật.")
+        _("giá trị của các biến"),
+        default=dict,
+        blank=True,
+        help_text=_("Để gửi lại qua kênh khác với cùng nội dung. Không lưu với mã bảo mật."),
     )
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     failure_kind = models.CharField(_("loại lỗi"), max_length=12, choices=FailureKind.choices, blank=True)
@@ -93,16 +131,34 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
     provider = models.CharField(_("nhà cung cấp"), max_length=40, blank=True)
-    provider_message_id = models.CharField(_("mã tin của nhà cung cấp"), max_length=200, blank=True, db_index=True)
+    provider_message_id = models.CharField(
+        _("mã tin của nhà cung cấp"), max_length=200, blank=True, db_index=True
+    )
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
-    related_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("loại đối tượng"))
+    related_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("loại đối tượng")
+    )
     related_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     related = GenericForeignKey("related_type", "related_id")
-    related_label = models.CharField(_("đối tượng liên quan"), max_length=120, blank=True, db_index=True, help_text=_("Ví dụ mã hồ sơ."))
-    fallback_for = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="fallback", verbose_name=_("gửi thay cho tin")
+    related_label = models.CharField(
+        _("đối tượng liên quan"), max_length=120, blank=True, db_index=True, help_text=_("Ví dụ mã hồ sơ.")
     )
-    resent_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends", verbose_name=_("gửi lại từ tin"))
+    fallback_for = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fallback",
+        verbose_name=_("gửi thay cho tin"),
+    )
+    resent_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resends",
+        verbose_name=_("gửi lại từ tin"),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("nhận lúc"), null=True, blank=True)
@@ -127,9 +183,18 @@ class DeliveryReceipt(models.Model):
 
     provider = models.CharField(_("nhà cung cấp"), max_length=40)
     event_id = models.CharField(_("mã sự kiện của nhà cung cấp"), max_length=200)
-    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="receipts", verbose_name=_("tin"))
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="receipts",
+        verbose_name=_("tin"),
+    )
     status = models.CharField(_("trạng thái báo về"), max_length=20)
-    applied = models.BooleanField(_("đã áp dụng"), default=False, help_text=_("Sai nếu tin đã ở trạng thái cuối nên báo cáo bị bỏ qua."))
+    applied = models.BooleanField(
+        _("đã áp dụng"), default=False, help_text=_("Sai nếu tin đã ở trạng thái cuối nên báo cáo bị bỏ qua.")
+    )
     payload = models.JSONField(_("nội dung"), default=dict)
     received_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
 
@@ -141,29 +206,6 @@ class DeliveryReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.event_id} {self.status}"
-
-
-class SimulatedSms(models.Model):
-    """What the SMS simulator 'delivered': the test double's own records, like a gateway's log.
-
-    Unique on our reference, as real brand-name gateways deduplicate on the client's request id.
-    """
-
-    reference = models.UUIDField(unique=True)
-    provider_message_id = models.CharField(max_length=100, unique=True)
-    to = models.CharField(max_length=20)
-    text = models.TextField()
-    submissions = models.PositiveIntegerField(default=1, help_text="How many times the portal submitted this reference.")
-    outcome = models.CharField(max_length=20)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("SMS mô phỏng")
-        verbose_name_plural = _("SMS mô phỏng (môi trường thử)")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.to}: {self.text[:40]}"
 
 
 class DevOutboxEntry(models.Model):

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from django.utils.html import escape
 
-from portal.text import nfc
+from core.text import nfc
 
 from .constants import PLACEHOLDERS
 

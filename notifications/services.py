@@ -14,6 +14,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.people import salutation_name
+
 from . import gsm, rendering
 from .constants import FINAL_STATUSES, Channel, FailureKind, Preference, Status, can_transition
 from .models import ContactPreference, DeliveryReceipt, DevOutboxEntry, Message, NotificationTemplate
@@ -38,12 +40,20 @@ def _enqueue(message_id: int) -> None:
     try:
         send_message.delay(message_id)
     except Exception as exc:  # broker down: nothing is lost, the sweeper re-enqueues
-        logger.warning("notifications: could not enqueue message %s (%s); the sweeper will retry", message_id, exc.__class__.__name__)
+        logger.warning(
+            "notifications: could not enqueue message %s (%s); the sweeper will retry",
+            message_id,
+            exc.__class__.__name__,
+        )
 
 
 def _channels_for(user, preference: str | None) -> list[str]:
     preference = preference or Preference.BOTH
-    wanted = {Preference.SMS: [Channel.SMS], Preference.EMAIL: [Channel.EMAIL], Preference.BOTH: [Channel.SMS, Channel.EMAIL]}[preference]
+    wanted = {
+        Preference.SMS: [Channel.SMS],
+        Preference.EMAIL: [Channel.EMAIL],
+        Preference.BOTH: [Channel.SMS, Channel.EMAIL],
+    }[preference]
     return list(wanted)
 
 
@@ -94,8 +104,11 @@ def notify(
         if not security:
             # A preferred channel without an address falls back to the other one.
             usable = [c for c in channels if (phone if c == Channel.SMS else email)]
-            channels = usable or [c for c in (Channel.SMS, Channel.EMAIL) if (phone if c == Channel.SMS else email)]
-    full_context = {"full_name": getattr(user, "full_name", "") or "", **context}
+            channels = usable or [
+                c for c in (Channel.SMS, Channel.EMAIL) if (phone if c == Channel.SMS else email)
+            ]
+    # "Kính gửi {{ full_name }}": the person's name, or a polite form; never a username or nothing.
+    full_context = {"full_name": salutation_name(user, language), **context}
     rendered = _render(template, language, full_context)
     related_type = ContentType.objects.get_for_model(related) if related is not None else None
     now = timezone.now()
@@ -142,7 +155,11 @@ def _transition(message_id: int, *, current: str, new: str, **fields) -> bool:
     """Conditional update: only if the row is still in ``current``. Returns whether it changed."""
     if not can_transition(current, new):
         raise ValueError(f"illegal transition {current} → {new}")
-    return bool(Message.objects.filter(pk=message_id, status=current).update(status=new, updated_at=timezone.now(), **fields))
+    return bool(
+        Message.objects.filter(pk=message_id, status=current).update(
+            status=new, updated_at=timezone.now(), **fields
+        )
+    )
 
 
 def _redacted_fields(message: Message) -> dict:
@@ -163,16 +180,23 @@ def message_send(message_id: int) -> SendOutcome | None:
     to queued with exponential backoff until NOTIFICATIONS_RETRY_WINDOW has passed, then fail it.
     """
     now = timezone.now()
-    claimed = Message.objects.filter(pk=message_id, status=Status.QUEUED).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
+    claimed = (
+        Message.objects.filter(pk=message_id, status=Status.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
+    )
     if not claimed:
         return None
     message = Message.objects.get(pk=message_id)
     if settings.DEV_OUTBOX:
         DevOutboxEntry.objects.get_or_create(
             message=message,
-            defaults={"channel": message.channel, "recipient": message.recipient, "subject": message.subject, "body": message.body_text},
+            defaults={
+                "channel": message.channel,
+                "recipient": message.recipient,
+                "subject": message.subject,
+                "body": message.body_text,
+            },
         )
     provider = provider_for(message.channel)
     try:
@@ -184,33 +208,57 @@ def message_send(message_id: int) -> SendOutcome | None:
         return _retry_or_fail(message, exc.detail, provider.name)
     except Exception as exc:  # a bug or an unexpected library error: retry, record the class only
         logger.exception("notifications: provider %s crashed on message %s", provider.name, message_id)
-        return _retry_or_fail(message, f"technical: {exc.__class__.__name__}", provider.name, kind=FailureKind.TECHNICAL)
+        return _retry_or_fail(
+            message, f"technical: {exc.__class__.__name__}", provider.name, kind=FailureKind.TECHNICAL
+        )
     new_status = Status.DELIVERED if result.delivered else Status.SENT
     done = timezone.now()
-    fields = {"provider": provider.name, "provider_message_id": result.provider_message_id, "sent_at": done, "last_error": ""}
+    fields = {
+        "provider": provider.name,
+        "provider_message_id": result.provider_message_id,
+        "sent_at": done,
+        "last_error": "",
+    }
     if result.delivered:
         fields["delivered_at"] = done
     if new_status in FINAL_STATUSES or message.channel == Channel.EMAIL:
         fields.update(_redacted_fields(message))
     if not _transition(message.pk, current=Status.SENDING, new=new_status, **fields):
         # A receipt arrived before we recorded the send: keep its status, add what we know.
-        Message.objects.filter(pk=message.pk, provider_message_id="").update(provider=provider.name, provider_message_id=result.provider_message_id, sent_at=done)
+        Message.objects.filter(pk=message.pk, provider_message_id="").update(
+            provider=provider.name, provider_message_id=result.provider_message_id, sent_at=done
+        )
     return SendOutcome(new_status)
 
 
-def _retry_or_fail(message: Message, detail: str, provider_name: str, kind: str = FailureKind.TEMPORARY) -> SendOutcome:
+def _retry_or_fail(
+    message: Message, detail: str, provider_name: str, kind: str = FailureKind.TEMPORARY
+) -> SendOutcome:
     deadline = message.created_at + timedelta(seconds=settings.NOTIFICATIONS_RETRY_WINDOW_SECONDS)
     delay = _backoff(message.attempts)
     if timezone.now() + delay > deadline:
         _fail(message, kind, detail, provider_name, current=Status.SENDING)
         return SendOutcome(Status.FAILED)
-    _transition(message.pk, current=Status.SENDING, new=Status.QUEUED, next_attempt_at=timezone.now() + delay, last_error=detail, provider=provider_name)
+    _transition(
+        message.pk,
+        current=Status.SENDING,
+        new=Status.QUEUED,
+        next_attempt_at=timezone.now() + delay,
+        last_error=detail,
+        provider=provider_name,
+    )
     return SendOutcome(Status.QUEUED, retry_in=delay)
 
 
 def _fail(message: Message, kind: str, detail: str, provider_name: str, *, current: str) -> None:
     changed = _transition(
-        message.pk, current=current, new=Status.FAILED, failure_kind=kind, last_error=detail, failed_at=timezone.now(), provider=provider_name,
+        message.pk,
+        current=current,
+        new=Status.FAILED,
+        failure_kind=kind,
+        last_error=detail,
+        failed_at=timezone.now(),
+        provider=provider_name,
         **_redacted_fields(message),
     )
     if changed and kind == FailureKind.PERMANENT and message.channel == Channel.SMS:
@@ -224,7 +272,11 @@ def _fallback_to_email(message: Message) -> Message | None:
         return None
     if Message.objects.filter(fallback_for=message).exists():
         return None
-    related = message.related_type.get_object_for_this_type(pk=message.related_id) if message.related_type_id and message.related_id else None
+    related = (
+        message.related_type.get_object_for_this_type(pk=message.related_id)
+        if message.related_type_id and message.related_id
+        else None
+    )
     try:
         with transaction.atomic():
             created = notify(
@@ -265,11 +317,20 @@ def receipts_apply(*, provider: str, receipts: list[Receipt]) -> ReceiptOutcome:
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    row = DeliveryReceipt.objects.create(provider=provider, event_id=receipt.event_id, status=receipt.status, payload=receipt.raw)
+                    row = DeliveryReceipt.objects.create(
+                        provider=provider,
+                        event_id=receipt.event_id,
+                        status=receipt.status,
+                        payload=receipt.raw,
+                    )
             except IntegrityError:
                 outcome.duplicates += 1
                 continue
-            lookup = Q(provider_message_id=receipt.provider_message_id) if receipt.provider_message_id else Q(pk__in=[])
+            lookup = (
+                Q(provider_message_id=receipt.provider_message_id)
+                if receipt.provider_message_id
+                else Q(pk__in=[])
+            )
             if receipt.reference:
                 lookup |= Q(uuid=receipt.reference) if _is_uuid(receipt.reference) else Q(pk__in=[])
             message = Message.objects.select_for_update().filter(lookup, channel=Channel.SMS).first()
@@ -334,17 +395,36 @@ def sweep(*, queued_after: timedelta | None = None, sending_after: timedelta | N
     - queued past the retry window: failed.
     """
     now = timezone.now()
-    queued_after = queued_after if queued_after is not None else timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
-    sending_after = sending_after if sending_after is not None else timedelta(seconds=settings.NOTIFICATIONS_STALE_SENDING_SECONDS)
+    queued_after = (
+        queued_after
+        if queued_after is not None
+        else timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
+    )
+    sending_after = (
+        sending_after
+        if sending_after is not None
+        else timedelta(seconds=settings.NOTIFICATIONS_STALE_SENDING_SECONDS)
+    )
     window = timedelta(seconds=settings.NOTIFICATIONS_RETRY_WINDOW_SECONDS)
     expired = Message.objects.filter(status=Status.QUEUED, created_at__lt=now - window).update(
-        status=Status.FAILED, failure_kind=FailureKind.TEMPORARY, failed_at=now, updated_at=now,
+        status=Status.FAILED,
+        failure_kind=FailureKind.TEMPORARY,
+        failed_at=now,
+        updated_at=now,
         last_error="retry window of the provider errors passed",
     )
-    stale_ids = list(Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - sending_after).values_list("id", flat=True)[:1000])
-    reset = Message.objects.filter(id__in=stale_ids, status=Status.SENDING).update(status=Status.QUEUED, next_attempt_at=now, updated_at=now)
+    stale_ids = list(
+        Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - sending_after).values_list(
+            "id", flat=True
+        )[:1000]
+    )
+    reset = Message.objects.filter(id__in=stale_ids, status=Status.SENDING).update(
+        status=Status.QUEUED, next_attempt_at=now, updated_at=now
+    )
     due = list(
-        Message.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now - queued_after).values_list("id", flat=True)[:1000]
+        Message.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now - queued_after).values_list(
+            "id", flat=True
+        )[:1000]
     )
     due = sorted(set(due) | set(stale_ids))
     for message_id in due:
@@ -386,7 +466,12 @@ def message_resend(*, message: Message, actor) -> Message:
             related_label=message.related_label,
             resent_from=message,
         )
-        logger.info("notifications: message %s resent as %s by user %s", message.pk, copy.pk, getattr(actor, "pk", None))
+        logger.info(
+            "notifications: message %s resent as %s by user %s",
+            message.pk,
+            copy.pk,
+            getattr(actor, "pk", None),
+        )
         transaction.on_commit(lambda: _enqueue(copy.pk))
     return copy
 
@@ -421,7 +506,15 @@ def ensure_default_templates() -> int:
 
 
 def queue_email(
-    *, recipient: str, subject: str, text: str, html: str = "", event: str, user=None, security: bool = False, language: str = "vi"
+    *,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    event: str,
+    user=None,
+    security: bool = False,
+    language: str = "vi",
 ) -> Message:
     """An already-rendered email (e.g. allauth's account emails) through the same outbox and worker."""
     message = Message.objects.create(

@@ -6,7 +6,6 @@ from celery import shared_task
 from django.conf import settings
 
 from . import services
-from .providers.sms_simulator import signed_receipt
 
 
 @shared_task(name="notifications.send_message", ignore_result=True)
@@ -20,13 +19,6 @@ def send_message(message_id: int) -> None:
 @shared_task(name="notifications.sweep", ignore_result=True)
 def sweep() -> dict:
     return services.sweep()
-
-
-@shared_task(name="notifications.simulator_deliver_receipt", ignore_result=True)
-def simulator_deliver_receipt(event: dict) -> None:
-    """The simulator's operator callback: a signed body through the same handler as the webhook view."""
-    body, signature = signed_receipt(event)
-    services.handle_sms_webhook("simulator", body, {"X-Signature": signature})
 
 
 @shared_task(name="notifications.reminders_daily", ignore_result=True)

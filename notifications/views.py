@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .models import DevOutboxEntry
@@ -37,11 +37,17 @@ def sms_webhook(request: HttpRequest, provider: str) -> JsonResponse:
     except MalformedPayload as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     return JsonResponse(
-        {"status": "ok", "applied": outcome.applied, "duplicates": outcome.duplicates, "ignored": outcome.ignored, "unknown": outcome.unknown}
+        {
+            "status": "ok",
+            "applied": outcome.applied,
+            "duplicates": outcome.duplicates,
+            "ignored": outcome.ignored,
+            "unknown": outcome.unknown,
+        }
     )
 
 
-@require_GET
+@require_safe
 def dev_outbox(request: HttpRequest) -> HttpResponse:
     """Development only (DEV_OUTBOX, on with DEBUG): every SMS and email, newest first, so a person (or a browser test) can read
     the code or link they were sent."""

@@ -1,33 +1,28 @@
-"""Provider registry: channel plugins looked up by name from settings."""
+"""Provider registries: channel plugins named by dotted path in settings, imported on first use.
+
+``SMS_PROVIDERS`` / ``SMS_PROVIDER`` and ``EMAIL_PROVIDERS`` / ``EMAIL_PROVIDER`` (portal/settings).
+The notifications core never imports or names a provider; each provider is a package of its own under
+``notifications/providers/`` (its code, and where it has them its model, task, admin and tests).
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from core.plugins import Registry
 
 from ..constants import Channel
 from .base import Provider
-from .email import EmailProvider
-from .sms_dev import DevSmsProvider
-from .sms_http import HttpSmsProvider
-from .sms_simulator import SimulatorSmsProvider
 
-SMS_PROVIDERS: dict[str, type[Provider]] = {
-    DevSmsProvider.name: DevSmsProvider,
-    SimulatorSmsProvider.name: SimulatorSmsProvider,
-    HttpSmsProvider.name: HttpSmsProvider,
-}
+sms_providers: Registry[Provider] = Registry(
+    "sms", paths_setting="SMS_PROVIDERS", choice_setting="SMS_PROVIDER"
+)
+email_providers: Registry[Provider] = Registry(
+    "email", paths_setting="EMAIL_PROVIDERS", choice_setting="EMAIL_PROVIDER"
+)
 
 
 def sms_provider(name: str | None = None) -> Provider:
-    name = name or settings.SMS_PROVIDER
-    try:
-        return SMS_PROVIDERS[name]()
-    except KeyError as exc:
-        raise ImproperlyConfigured(f"SMS_PROVIDER must be one of {sorted(SMS_PROVIDERS)}, not {name!r}") from exc
+    return sms_providers.get(name)
 
 
 def provider_for(channel: str) -> Provider:
-    if channel == Channel.EMAIL:
-        return EmailProvider()
-    return sms_provider()
+    return email_providers.get() if channel == Channel.EMAIL else sms_providers.get()

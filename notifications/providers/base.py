@@ -3,10 +3,11 @@ checks which one it is talking to (the simulator is one plugin among others)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from core.plugins import Plugin
+from core.signing import InvalidSignature, hmac_hex, verify_hmac
 
 if TYPE_CHECKING:
     from ..models import Message
@@ -26,10 +27,6 @@ class TemporaryFailure(ProviderError):
 
 class PermanentFailure(ProviderError):
     """Never worth retrying: invalid number or address, rejected content, blocked recipient."""
-
-
-class InvalidSignature(Exception):
-    pass
 
 
 class MalformedPayload(Exception):
@@ -53,8 +50,8 @@ class Receipt:
     raw: dict = field(default_factory=dict)
 
 
-class Provider:
-    name = "base"
+class Provider(Plugin):
+    """A channel plugin (``core.plugins``); ``name`` is set by the registry it is loaded from."""
 
     def send(self, message: Message) -> SendResult:
         raise NotImplementedError
@@ -67,12 +64,9 @@ class Provider:
 
 
 def sign(secret: str, body: bytes) -> str:
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac_hex(secret, body, "sha256")
 
 
 def verify_signature(secret: str, body: bytes, signature: str | None) -> None:
-    """Constant-time HMAC-SHA256 check over the exact bytes received."""
-    if not secret:
-        raise InvalidSignature("no webhook secret configured")
-    if not signature or not hmac.compare_digest(sign(secret, body), signature.strip().lower()):
-        raise InvalidSignature("bad signature")
+    """Constant-time HMAC-SHA256 check over the exact bytes received (``core.signing``)."""
+    verify_hmac(secret, body, signature, "sha256")

@@ -1,0 +1,1 @@
+"""Email through Django's email backends (a self-contained provider package)."""

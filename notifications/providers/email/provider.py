@@ -1,0 +1,47 @@
+"""Email through Django's email backends: SMTP in production (EMAIL_URL), console in development."""
+
+from __future__ import annotations
+
+import smtplib
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from ..base import PermanentFailure, Provider, SendResult, TemporaryFailure
+
+if TYPE_CHECKING:
+    from ...models import Message
+
+
+class EmailProvider(Provider):
+    def __init__(self, connection=None) -> None:
+        self.connection = connection
+
+    def send(self, message: Message) -> SendResult:
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "dichvucong.local"
+        message_id = f"<{message.uuid}@{domain}>"
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body_text,
+            to=[message.recipient],
+            headers={"Message-ID": message_id, "X-Portal-Reference": str(message.uuid)},
+            connection=self.connection or get_connection(fail_silently=False),
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        try:
+            email.send(fail_silently=False)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = {code for code, _msg in exc.recipients.values()}
+            if any(400 <= code < 500 for code in codes):
+                raise TemporaryFailure(f"SMTP recipient deferred {sorted(codes)}") from exc
+            raise PermanentFailure(f"SMTP recipient refused {sorted(codes)}") from exc
+        except smtplib.SMTPResponseException as exc:
+            if 500 <= exc.smtp_code < 600 and exc.smtp_code not in (552,):
+                raise PermanentFailure(f"SMTP {exc.smtp_code}") from exc
+            raise TemporaryFailure(f"SMTP {exc.smtp_code}") from exc
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            raise TemporaryFailure(f"SMTP unavailable: {exc.__class__.__name__}") from exc
+        # SMTP acceptance is all we learn about email: the row stays "sent".
+        return SendResult(provider_message_id=message_id, delivered=False)

@@ -1,0 +1,87 @@
+"""Email through a real SMTP server (aiosmtpd on loopback)."""
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message as MessageHandler
+from django.core.mail import get_connection
+
+from notifications.constants import Channel
+from notifications.models import Message
+from notifications.providers.base import PermanentFailure, TemporaryFailure
+from notifications.providers.email.provider import EmailProvider
+
+pytestmark = pytest.mark.django_db
+
+
+class RefusingHandler(MessageHandler):
+    def __init__(self):
+        super().__init__()
+        self.received = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.startswith("nobody@"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def handle_message(self, message):
+        self.received.append(message)
+
+
+@pytest.fixture
+def smtp_server():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = RefusingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, controller.port
+    controller.stop()
+
+
+def test_email_through_real_smtp(smtp_server):
+    handler, port = smtp_server
+    message = Message.objects.create(
+        channel=Channel.EMAIL,
+        recipient="an@example.vn",
+        event="x",
+        subject="Hồ sơ 000.21.01.H24-261122-0001 đã được tiếp nhận",
+        body_text="Kính gửi Nguyễn Văn An,",
+        body_html="<p>Kính gửi Nguyễn Văn An,</p>",
+    )
+    connection = get_connection(
+        "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port, use_tls=False
+    )
+    result = EmailProvider(connection=connection).send(message)
+    assert len(handler.received) == 1
+    received = handler.received[0]
+    assert received["Message-ID"] == result.provider_message_id
+    assert received["X-Portal-Reference"] == str(message.uuid)
+    from email.header import decode_header, make_header
+
+    assert str(make_header(decode_header(received["Subject"]))) == message.subject
+    assert received.is_multipart()
+
+
+def test_email_refused_recipient_is_permanent(smtp_server):
+    _handler, port = smtp_server
+    message = Message.objects.create(
+        channel=Channel.EMAIL, recipient="nobody@example.vn", event="x", subject="s", body_text="b"
+    )
+    connection = get_connection("django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port)
+    with pytest.raises(PermanentFailure):
+        EmailProvider(connection=connection).send(message)
+
+
+def test_email_server_down_is_temporary():
+    message = Message.objects.create(
+        channel=Channel.EMAIL, recipient="a@example.vn", event="x", subject="s", body_text="b"
+    )
+    connection = get_connection(
+        "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=9, timeout=2
+    )
+    with pytest.raises(TemporaryFailure):
+        EmailProvider(connection=connection).send(message)

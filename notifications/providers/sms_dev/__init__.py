@@ -1,0 +1,1 @@
+"""Development SMS: written to the log (a self-contained provider package)."""

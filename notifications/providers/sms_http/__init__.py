@@ -1,0 +1,1 @@
+"""The HTTP brand-name SMS gateway (a self-contained provider package)."""
