@@ -6,3 +6,21 @@ class DeliveryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "delivery"
     verbose_name = _("Bưu chính công ích")
+
+    def ready(self) -> None:
+        from dossiers import extensions
+
+        from . import dossier_link, panels, statistics
+        from .admin import desk_panel_context
+
+        extensions.citizen_panels.register(
+            "delivery",
+            template="delivery/_dossier_panel.html",
+            context=panels.citizen_panel_context,
+            order=40,
+        )
+        extensions.desk_panels.register(
+            "delivery", template="delivery/_desk_panel.html", context=desk_panel_context, order=40
+        )
+        extensions.on_transition.register("delivery", dossier_link.on_transition)
+        extensions.statistics_rows.register("delivery", statistics.statistics_rows)
