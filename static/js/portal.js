@@ -253,13 +253,121 @@
   });
 })();
 
-/* Upload progress: a plain form still works without JavaScript; with it, the file goes up with
-   XMLHttpRequest so the <progress> bar moves, then the page reloads to show the result. */
+/* 3. Uploads (templates/dossiers/_component_upload.html, the supplement form on detail.html).
+   Every form works without JavaScript: the server refuses a bad file and shows why beside its
+   component. With JavaScript:
+   - a file over the limit is refused before it is sent: the input carries the limit
+     (data-max-bytes) and the server's own message (data-too-big, with {name} and {size});
+   - a form marked data-upload-progress sends its file with XMLHttpRequest so the <progress> bar
+     moves; the server answers with the component's block, which replaces the old one in place,
+     and focus moves to its message (role="alert" for a refusal, role="status" for success). */
 (function () {
   "use strict";
+
+  function groupOf(input) {
+    return input.closest("[data-upload-group]");
+  }
+
+  function slotOf(input) {
+    var group = groupOf(input);
+    return group ? group.querySelector("[data-upload-message]") : null;
+  }
+
+  function describedBy(input, id, add) {
+    var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    var at = ids.indexOf(id);
+    if (add && at < 0) { ids.push(id); }
+    if (!add && at >= 0) { ids.splice(at, 1); }
+    input.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  function showError(input, text) {
+    var slot = slotOf(input);
+    if (!slot) { return; }
+    slot.textContent = text;
+    slot.hidden = false;
+    groupOf(input).classList.add("usa-form-group--error");
+    input.classList.add("usa-input--error");
+    input.setAttribute("aria-invalid", "true");
+    describedBy(input, slot.id, true);
+    slot.focus();
+  }
+
+  function clearError(input) {
+    var slot = slotOf(input);
+    if (!slot || slot.hidden) { return; }
+    slot.textContent = "";
+    slot.hidden = true;
+    groupOf(input).classList.remove("usa-form-group--error");
+    input.classList.remove("usa-input--error");
+    input.removeAttribute("aria-invalid");
+    describedBy(input, slot.id, false);
+  }
+
+  function oversized(input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    if (!max || !input.files) { return null; }
+    for (var i = 0; i < input.files.length; i += 1) {
+      if (input.files[i].size > max) { return input.files[i]; }
+    }
+    return null;
+  }
+
+  function tooBigMessage(input, file) {
+    var separator = input.getAttribute("data-decimal") || ".";
+    var size = (file.size / 1048576).toFixed(1).replace(".", separator);
+    return (input.getAttribute("data-too-big") || "").replace("{name}", file.name).replace("{size}", size);
+  }
+
+  // Returns false (and shows the message) when an input of the form holds a file over the limit.
+  function checkSizes(form) {
+    var inputs = form.querySelectorAll('input[type="file"][data-max-bytes]');
+    for (var i = 0; i < inputs.length; i += 1) {
+      var big = oversized(inputs[i]);
+      if (big) {
+        showError(inputs[i], tooBigMessage(inputs[i], big));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.hasAttribute("data-max-bytes")) {
+      return;
+    }
+    var big = oversized(input);
+    if (big) {
+      showError(input, tooBigMessage(input, big));
+    } else {
+      clearError(input);
+    }
+  });
+
+  function swapBlock(form, request) {
+    var block = form.closest("[data-component-block]");
+    if (!block || request.status !== 200 || request.getResponseHeader("X-Portal-Fragment") !== "component") {
+      return false;
+    }
+    var holder = document.createElement("template");
+    holder.innerHTML = request.responseText.trim();
+    var fresh = holder.content.firstElementChild;
+    if (!fresh) { return false; }
+    block.replaceWith(fresh);
+    var note = fresh.querySelector("[data-upload-message]:not([hidden])") || fresh.querySelector("[data-upload-status]");
+    if (note) { note.focus(); }
+    return true;
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches || !form.matches("form[data-upload-progress]")) { return; }
+    if (!(form instanceof HTMLFormElement)) { return; }
+    if (!checkSizes(form)) {
+      event.preventDefault();
+      return;
+    }
+    if (!form.matches("form[data-upload-progress]")) { return; }
     var input = form.querySelector('input[type="file"]');
     if (!input || !input.files || !input.files.length || !window.XMLHttpRequest || !window.FormData) { return; }
     event.preventDefault();
@@ -269,10 +377,15 @@
     if (button) { button.disabled = true; }
     var request = new XMLHttpRequest();
     request.open("POST", form.action);
+    request.setRequestHeader("X-Portal-Fragment", "component");
     request.upload.addEventListener("progress", function (e) {
       if (bar && e.lengthComputable) { bar.value = Math.round((e.loaded / e.total) * 100); }
     });
-    request.addEventListener("load", function () { window.location.href = request.responseURL || window.location.href; });
+    request.addEventListener("load", function () {
+      if (!swapBlock(form, request)) {
+        window.location.href = request.responseURL || window.location.href;
+      }
+    });
     request.addEventListener("error", function () { form.submit(); });
     request.send(new FormData(form));
   });
