@@ -98,6 +98,9 @@ def login_staff(client, user) -> None:
     client.force_login(user)
     session = client.session
     now = time.time()
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": now}, {"method": "mfa", "type": "totp", "at": now}]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now},
+        {"method": "mfa", "type": "totp", "at": now},
+    ]
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()

@@ -11,7 +11,9 @@ User = get_user_model()
 
 
 def signup_by_phone(client, typed: str):
-    return client.post(reverse("account_signup"), {"phone": typed, "email": "", "password1": "", "password2": ""})
+    return client.post(
+        reverse("account_signup"), {"phone": typed, "email": "", "password1": "", "password2": ""}
+    )
 
 
 @pytest.mark.parametrize("typed", ["0912 345 600", "+84 912 345 600", "84912345600", "0912.345.600"])
@@ -64,29 +66,48 @@ def test_login_by_sms_code(client, django_capture_on_commit_callbacks):
 
 
 def test_login_by_email_and_password_rotates_the_session(client):
-    User.objects.create_user("binh", email="binh@example.vn", password="mat-khau-cua-binh-1", phone="+84912345603", phone_verified=True)
+    User.objects.create_user(
+        "binh",
+        email="binh@example.vn",
+        password="mat-khau-cua-binh-1",
+        phone="+84912345603",
+        phone_verified=True,
+    )
     client.get(reverse("account_login"))
     before = client.session.session_key
-    response = client.post(reverse("account_login"), {"login": "binh@example.vn", "password": "mat-khau-cua-binh-1"})
+    response = client.post(
+        reverse("account_login"), {"login": "binh@example.vn", "password": "mat-khau-cua-binh-1"}
+    )
     assert response.status_code == 302
     assert client.session.session_key != before
 
 
 def test_failed_logins_are_limited(client):
-    User.objects.create_user("cuong", email="cuong@example.vn", password="dung-mat-khau-123", phone="+84912345604")
+    User.objects.create_user(
+        "cuong", email="cuong@example.vn", password="dung-mat-khau-123", phone="+84912345604"
+    )
     for _ in range(5):
         client.post(reverse("account_login"), {"login": "cuong@example.vn", "password": "sai-mat-khau"})
-    response = client.post(reverse("account_login"), {"login": "cuong@example.vn", "password": "dung-mat-khau-123"})
+    response = client.post(
+        reverse("account_login"), {"login": "cuong@example.vn", "password": "dung-mat-khau-123"}
+    )
     assert "_auth_user_id" not in client.session
     assert response.status_code in (200, 429)
 
 
 def test_password_change_is_notified(client, django_capture_on_commit_callbacks):
-    user = User.objects.create_user("dung", email="dung@example.vn", password="mat-khau-cu-123", phone="+84912345605", phone_verified=True)
+    user = User.objects.create_user(
+        "dung", email="dung@example.vn", password="mat-khau-cu-123", phone="+84912345605", phone_verified=True
+    )
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("account_change_password"), {"oldpassword": "mat-khau-cu-123", "password1": "mat-khau-moi-456!", "password2": "mat-khau-moi-456!"}
+            reverse("account_change_password"),
+            {
+                "oldpassword": "mat-khau-cu-123",
+                "password1": "mat-khau-moi-456!",
+                "password2": "mat-khau-moi-456!",
+            },
         )
     assert response.status_code == 302
     assert Message.objects.filter(event="account_changed", user=user).count() == 2  # SMS and email
@@ -100,7 +121,7 @@ def test_pending_code_is_never_readable_in_the_session_table(client, django_capt
     from django.contrib.sessions.backends.db import SessionStore as PlainStore
     from django.core import signing
 
-    from portal.sessions import SessionStore
+    from core.sessions import SessionStore
 
     code = latest_code("+84912345630")
     row = Session.objects.get()

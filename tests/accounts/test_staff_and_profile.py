@@ -41,7 +41,9 @@ def test_officer_without_mfa_is_walked_through_enrolment(client, officer):
     # Every account has a verified mobile number (phone is how accounts are created here).
     officer.email, officer.phone, officer.phone_verified = "motcua.test@example.vn", "+84912000111", True
     officer.save()
-    response = client.post(reverse("account_login"), {"login": "motcua.test@example.vn", "password": "mat-khau-thu-nghiem-1"})
+    response = client.post(
+        reverse("account_login"), {"login": "motcua.test@example.vn", "password": "mat-khau-thu-nghiem-1"}
+    )
     assert response.status_code == 302
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
@@ -59,7 +61,9 @@ def test_officer_without_mfa_is_walked_through_enrolment(client, officer):
     assert client.get("/admin/").status_code == 200  # enrolled in this session: in
     # Next time, the password alone is not enough: allauth asks for the authenticator code.
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "motcua.test@example.vn", "password": "mat-khau-thu-nghiem-1"})
+    response = client.post(
+        reverse("account_login"), {"login": "motcua.test@example.vn", "password": "mat-khau-thu-nghiem-1"}
+    )
     assert response["Location"] == reverse("mfa_authenticate")
     assert client.get("/admin/").status_code == 302
 
@@ -87,11 +91,16 @@ def test_admin_login_page_goes_to_the_portal_login(client):
 
 
 def test_staff_idle_timeout(client, officer, settings):
+    """Idle past the timeout: locked until the second factor again (tests/dossiers/test_officer_session.py);
+    signed out when the sign-in is older than the re-authentication window."""
     login_staff(client, officer)
     assert client.get("/admin/").status_code == 200
     session = client.session
     session[LAST_SEEN_KEY] = int(time.time()) - settings.STAFF_IDLE_TIMEOUT_SECONDS - 5
     session.save()
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/reauthenticate/")
+    settings.STAFF_REAUTH_WINDOW_SECONDS = 0
     response = client.get("/admin/")
     assert response.status_code == 302 and "_auth_user_id" not in client.session
 
@@ -155,7 +164,9 @@ def test_profile_errors_are_clear_and_nothing_is_saved(client, overrides, field,
 def test_commune_options_follow_the_province(client):
     response = client.get(reverse("accounts:commune_options"), {"permanent_province_code": "24"})
     assert "Phường Kinh Bắc" in response.content.decode()
-    assert client.get(reverse("accounts:commune_options"), {"permanent_province_code": "<x>"}).status_code == 200
+    assert (
+        client.get(reverse("accounts:commune_options"), {"permanent_province_code": "<x>"}).status_code == 200
+    )
 
 
 def test_organisation_register_and_privacy(client):
@@ -163,7 +174,13 @@ def test_organisation_register_and_privacy(client):
     client.force_login(owner)
     response = client.post(
         reverse("accounts:organisation_new"),
-        {"name": "Công ty TNHH Hoa Sen", "tax_code": "0100109106", "legal_representative": "Nguyễn Văn An", "hq_province_code": "24", "hq_commune_code": "09187"},
+        {
+            "name": "Công ty TNHH Hoa Sen",
+            "tax_code": "0100109106",
+            "hq_province_code": "24",
+            "hq_commune_code": "09187",
+            "confirm": "on",
+        },
     )
     assert response.status_code == 302, response.context["form"].errors
     organisation = Organisation.objects.get(tax_code="0100109106")
@@ -176,18 +193,33 @@ def test_organisation_register_and_privacy(client):
 
 def test_organisation_bad_tax_code(client):
     client.force_login(UserFactory())
-    response = client.post(reverse("accounts:organisation_new"), {"name": "X", "tax_code": "0100109107", "legal_representative": "Y", "hq_province_code": "24", "hq_commune_code": "09187"})
+    response = client.post(
+        reverse("accounts:organisation_new"),
+        {
+            "name": "X",
+            "tax_code": "0100109107",
+            "legal_representative": "Y",
+            "hq_province_code": "24",
+            "hq_commune_code": "09187",
+        },
+    )
     assert response.status_code == 200 and response.context["form"].errors["tax_code"]
 
 
 def test_member_can_act_for_the_organisation(client):
-    owner, member = UserFactory(), UserFactory(phone="+84912345699")
-    organisation = Organisation.objects.create(name="HKD Bình An", tax_code="0300588569", legal_representative="A")
+    owner, member = UserFactory(), UserFactory(phone="+84912345699", phone_verified=True)
+    organisation = Organisation.objects.create(
+        name="HKD Bình An", tax_code="0300588569", legal_representative="A", status="verified"
+    )
     Membership.objects.create(user=owner, organisation=organisation, role="representative")
     client.force_login(owner)
     client.post(reverse("accounts:organisation_detail", args=[organisation.pk]), {"phone": "0912 345 699"})
-    assert Membership.objects.filter(user=member, organisation=organisation).exists()
+    # Invited, not added: nobody becomes a member without accepting.
+    assert not Membership.objects.filter(user=member, organisation=organisation).exists()
     client.force_login(member)
+    invitation = organisation.invitations.get()
+    client.post(reverse("accounts:invitation_respond", args=[invitation.pk]), {"action": "accept"})
+    assert Membership.objects.filter(user=member, organisation=organisation, role="member").exists()
     client.post(reverse("accounts:acting_as"), {"organisation": organisation.pk})
     assert client.session[ACTING_AS_SESSION_KEY] == organisation.pk
 
@@ -225,6 +257,56 @@ def test_account_deletion_and_blockers(client):
 
 
 def test_pages_need_login(client):
-    for name in ("accounts:profile", "accounts:profile_edit", "accounts:preferences", "accounts:data_export", "accounts:delete"):
+    for name in (
+        "accounts:profile",
+        "accounts:profile_edit",
+        "accounts:preferences",
+        "accounts:data_export",
+        "accounts:delete",
+    ):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_the_vneid_mark_shows_only_beside_the_number_the_eid_gave(client):
+    from django.urls import reverse
+
+    from accounts.models import CitizenProfile
+
+    user = UserFactory(full_name="Nguyễn Văn An")
+    CitizenProfile.objects.create(
+        user=user, personal_id="001090012345", eid_personal_id="001090012345", eid_verified=True
+    )
+    client.force_login(user)
+    assert "đã xác thực VNeID" in client.get(reverse("accounts:profile")).content.decode()
+    CitizenProfile.objects.filter(user=user).update(personal_id="001090012346")  # typed in later
+    assert "đã xác thực VNeID" not in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_staff_requests_rewrite_the_session_row_at_most_once_a_minute(client, officer):
+    """The last-activity stamp moves once a minute, not on every request: a staff member's clicks do
+    not each rewrite their session row (the idle lock stays exact to the minute)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes(queries):
+        return [
+            q["sql"]
+            for q in queries
+            if "session" in q["sql"].lower() and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+        ]
+
+    login_staff(client, officer)
+    url = reverse("accounts:profile")
+    assert client.get(url).status_code == 200  # the first request stamps the session
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+    assert session_writes(again.captured_queries) == []
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - 61  # a minute later: stamped again
+    session.save()
+    with CaptureQueriesContext(connection) as later:
+        assert client.get(url).status_code == 200
+    assert len(session_writes(later.captured_queries)) == 1
+    assert client.session[LAST_SEEN_KEY] >= int(time.time()) - 5

@@ -25,7 +25,9 @@ VIEWPORTS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, 
 def pytest_collection_modifyitems(config, items):
     if HAVE_CHROMIUM:
         return
-    skip = pytest.mark.skip(reason="Chromium not found: `sudo apt-get install chromium` (or set CHROMIUM_PATH) to run the browser tests")
+    skip = pytest.mark.skip(
+        reason="Chromium not found: `sudo apt-get install chromium` (or set CHROMIUM_PATH) to run the browser tests"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -39,8 +41,16 @@ def browser_instance():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()
@@ -49,7 +59,7 @@ def browser_instance():
 @pytest.fixture
 def reference_data(transactional_db):
     """live_server tests run outside the per-test transaction, so they load their own data."""
-    from tests.conftest import load_reference_data
+    from tests.reference import load_reference_data
 
     load_reference_data()
 
@@ -58,7 +68,9 @@ def reference_data(transactional_db):
 def page(request, browser_instance, live_server, reference_data):
     viewport = VIEWPORTS[request.param]
     # bypass_csp only so that axe-core can be injected; the pages themselves run under the real CSP.
-    context = browser_instance.new_context(viewport=viewport, locale="vi-VN", bypass_csp=True, accept_downloads=True)
+    context = browser_instance.new_context(
+        viewport=viewport, locale="vi-VN", bypass_csp=True, accept_downloads=True
+    )
     page = context.new_page()
     page.viewport_name = request.param
     page.base_url = live_server.url
@@ -85,11 +97,21 @@ def assert_accessible(page, context: str = "") -> None:
     )
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     summary = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]} for v in bad
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in bad
     ]
-    assert not bad, f"axe violations on {context or page.url}:\n{json.dumps(summary, ensure_ascii=False, indent=2)}"
+    assert not bad, (
+        f"axe violations on {context or page.url}:\n{json.dumps(summary, ensure_ascii=False, indent=2)}"
+    )
 
 
 def assert_no_horizontal_scroll(page) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1, f"page scrolls sideways by {overflow}px at {page.viewport_size['width']}px"

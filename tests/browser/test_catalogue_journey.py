@@ -50,8 +50,15 @@ def test_search_to_detail_to_template_download(page):
     assert not page.js_errors, page.js_errors
 
 
+def _open_filters(page) -> None:
+    disclosure = page.locator("details.facets-disclosure")
+    if disclosure.get_attribute("open") is None:
+        page.get_by_text("Lọc kết quả", exact=True).click()
+
+
 def test_filters_and_agencies_are_accessible(page):
     page.goto(page.base_url + "/procedures/?q=khai+sinh")
+    _open_filters(page)
     page.locator(".facet a", has_text="Mức độ 4").first.click()
     page.wait_for_url(re.compile(r"level=4"))
     assert page.locator(".result-item").count() >= 1
@@ -100,3 +107,49 @@ def test_public_statistics_and_lookup_are_accessible(page):
     assert "Không tìm thấy hồ sơ" in page.content()
     assert_accessible(page, "lookup")
     assert_no_horizontal_scroll(page)
+
+
+def test_search_on_a_phone_shows_results_first(page):
+    """Issue 11: on a 360 px screen the first result starts within the first screen; the filters
+    fold into a "Lọc kết quả" disclosure (open on a wide screen)."""
+    page.goto(page.base_url + "/procedures/?q=khai+sinh+cho+con")
+    first = page.locator(".result-item").first
+    box = first.bounding_box()
+    viewport = page.viewport_size
+    assert box["y"] + 40 <= viewport["height"], f"first result starts at {box['y']}px"
+    assert first.locator("a").inner_text().strip() == "Thủ tục đăng ký khai sinh"
+    relaxed = page.locator(".search-relaxed")
+    assert "“cho”, “con”" in relaxed.inner_text()
+    summary = page.locator("summary", has_text="Lọc kết quả")
+    facet = page.locator(".facet a", has_text="Mức độ 4").first
+    if viewport["width"] < 640:
+        assert page.locator("details.facets-disclosure").get_attribute("open") is None
+        assert not facet.is_visible()
+        summary.focus()
+        page.keyboard.press("Enter")  # a native disclosure: keyboard and screen readers get it for free
+        assert facet.is_visible()
+    else:
+        assert page.locator("details.facets-disclosure").get_attribute("open") is not None
+        assert facet.is_visible()
+    assert_accessible(page, "results with a relaxed query")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "results-relaxed")
+
+    page.goto(page.base_url + "/procedures/?q=ket+hn")
+    assert page.locator(".result-title a").first.inner_text().strip() == "Thủ tục đăng ký kết hôn"
+    assert "hn" in page.locator(".search-correction del").first.inner_text()
+    box = page.locator(".result-item").first.bounding_box()
+    assert box["y"] + 40 <= page.viewport_size["height"]
+    assert_accessible(page, "results for a typo")
+    assert not page.js_errors, page.js_errors
+
+
+def test_english_search_finds_vietnamese_procedures(page):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.base_url}])
+    page.goto(page.base_url + "/procedures/?q=birth+certificate")
+    titles = [t.strip() for t in page.locator(".result-title a").all_inner_texts()[:3]]
+    assert "Birth registration" in titles, titles
+    page.locator(".result-title a", has_text="Birth registration").first.click()
+    assert page.get_by_role("heading", level=1).inner_text().strip() == "Birth registration"
+    assert page.locator("ol.usa-process-list").get_attribute("lang") == "vi"
+    assert_accessible(page, "procedure in English")

@@ -18,14 +18,28 @@ def citizen():
     from accounts.models import CitizenProfile, User
 
     user = User.objects.create_user(
-        "hoa", email="hoa@example.vn", password="mat-khau-cua-hoa-1", full_name="Nguyễn Thị Hoa", phone="+84912345620", phone_verified=True
+        "hoa",
+        email="hoa@example.vn",
+        password="mat-khau-cua-hoa-1",
+        full_name="Nguyễn Thị Hoa",
+        phone="+84912345620",
+        phone_verified=True,
     )
     CitizenProfile.objects.create(
-        user=user, personal_id="027195012345", date_of_birth=date(1995, 6, 1), sex="female",
-        permanent_province_code="24", permanent_province_name="Bắc Ninh", permanent_commune_code="09187",
-        permanent_commune_name="Phường Kinh Bắc", permanent_street="Số 5 Lý Thái Tổ",
-        contact_province_code="24", contact_province_name="Bắc Ninh", contact_commune_code="09187",
-        contact_commune_name="Phường Kinh Bắc", contact_street="Số 5 Lý Thái Tổ",
+        user=user,
+        personal_id="027195012345",
+        date_of_birth=date(1995, 6, 1),
+        sex="female",
+        permanent_province_code="24",
+        permanent_province_name="Bắc Ninh",
+        permanent_commune_code="09187",
+        permanent_commune_name="Phường Kinh Bắc",
+        permanent_street="Số 5 Lý Thái Tổ",
+        contact_province_code="24",
+        contact_province_name="Bắc Ninh",
+        contact_commune_code="09187",
+        contact_commune_name="Phường Kinh Bắc",
+        contact_street="Số 5 Lý Thái Tổ",
     )
     return user
 

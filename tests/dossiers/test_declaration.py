@@ -20,7 +20,13 @@ MARRIAGE = [
         "min": 2,
         "max": 2,
         "fields": [
-            {"key": "full_name", "type": "text", "label": "Họ, chữ đệm, tên", "required": True, "prefill": "full_name"},
+            {
+                "key": "full_name",
+                "type": "text",
+                "label": "Họ, chữ đệm, tên",
+                "required": True,
+                "prefill": "full_name",
+            },
             {"key": "birth_date", "type": "date", "label": "Ngày sinh", "required": True},
             {"key": "personal_id", "type": "personal_id", "label": "Số định danh", "required": True},
             {"key": "residence", "type": "address", "label": "Nơi cư trú", "required": True},
@@ -53,7 +59,9 @@ def test_schema_validation():
     with pytest.raises(SchemaError):
         validate_schema([{"key": "a", "type": "text"}, {"key": "a", "type": "date"}])
     with pytest.raises(SchemaError):
-        validate_schema([{"key": "g", "type": "group", "fields": [{"key": "x", "type": "group", "fields": []}]}])
+        validate_schema(
+            [{"key": "g", "type": "group", "fields": [{"key": "x", "type": "group", "fields": []}]}]
+        )
     with pytest.raises(SchemaError):
         validate_schema([{"key": "x", "type": "text", "pattern": "("}])
 
@@ -86,14 +94,27 @@ def test_repeatable_group_and_nested_answers():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("phone", "024 3825 1234"), ("zip", "12a456"), ("spouses__0__personal_id", "12345"), ("spouses__0__residence_1", "00070"), ("first_marriage", "")],
+    [
+        ("phone", "024 3825 1234"),
+        ("zip", "12a456"),
+        ("spouses__0__personal_id", "12345"),
+        ("spouses__0__residence_1", "00070"),
+        ("first_marriage", ""),
+    ],
 )
 def test_bad_answers_get_field_errors(field, value):
-    data = {**spouse(0, "A", "027090012345", "1990-05-17"), **spouse(1, "B", "027192012345", "1992-01-02"), "phone": "0912345678", "first_marriage": "no"}
+    data = {
+        **spouse(0, "A", "027090012345", "1990-05-17"),
+        **spouse(1, "B", "027192012345", "1992-01-02"),
+        "phone": "0912345678",
+        "first_marriage": "no",
+    }
     data[field] = value
     form = DeclarationForm(MARRIAGE, data)
     assert not form.is_valid()
-    assert any(name.startswith(field.rsplit("_", 1)[0] if field.endswith("_1") else field) for name in form.errors)
+    assert any(
+        name.startswith(field.rsplit("_", 1)[0] if field.endswith("_1") else field) for name in form.errors
+    )
 
 
 @pytest.mark.django_db
@@ -102,7 +123,9 @@ def test_prefill_from_profile():
     from tests.factories import UserFactory
 
     user = UserFactory(full_name="Lê Văn Cường", phone="+84912345688")
-    profile = CitizenProfile.objects.create(user=user, personal_id="027090012345", date_of_birth=date(1990, 5, 17))
+    profile = CitizenProfile.objects.create(
+        user=user, personal_id="027090012345", date_of_birth=date(1990, 5, 17)
+    )
     answers = prefill_values(MARRIAGE, user=user, profile=profile)
     assert answers == {"spouses": [{"full_name": "Lê Văn Cường"}], "phone": "+84912345688"}
     form = DeclarationForm(MARRIAGE, answers=answers)

@@ -6,12 +6,12 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from accounts.demo import load_demo_users
+from demo.accounts import load_demo_users
+from demo.dossiers import CITIZEN_USERNAMES, HOME_AGENCY, load_demo_dossiers
 from dossiers import statistics
 from dossiers.constants import EventKind, Status
-from dossiers.demo_dossiers import CITIZEN_USERNAMES, HOME_AGENCY, load_demo_dossiers
+from dossiers.deadlines import is_overdue
 from dossiers.models import AuditEntry, Dossier, DossierEvent, DossierFile, DossierSequence, Rating
-from dossiers.processing import is_overdue
 from notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,20 @@ def test_every_status_with_consistent_codes_events_and_dates(demo):
         assert sequence.last == len(used)
     today = timezone.localdate()
     assert not DossierSequence.objects.filter(day=today, last=0).exists()
+    # The log books: per agency and volume (year), gap-free and in the order the dossiers were entered.
+    from dossiers.models import RegisterSequence
+
+    books = defaultdict(list)
+    for d in sorted(dossiers, key=lambda d: d.received_at or d.completed_at or d.submitted_at):
+        if d.logbook_number:
+            volume, number = d.logbook_number.split("/")
+            books[(d.agency_id, int(volume))].append(int(number))
+    assert books and any(d.status == Status.REFUSED and d.logbook_number for d in dossiers)
+    for (agency_id, volume), used in books.items():
+        assert used == list(range(1, len(used) + 1)), (agency_id, volume, used)
+        assert RegisterSequence.objects.get(agency_id=agency_id, year=volume, series="logbook").last == len(
+            used
+        )
 
     for d in dossiers:
         events = sorted(d.events.all(), key=lambda e: e.id)
@@ -74,7 +88,7 @@ def test_every_status_with_consistent_codes_events_and_dates(demo):
         assert entries == [e.at for e in events if e.action]  # one audit entry per officer action, same time
         if d.received_at is not None:
             assert d.due_at > d.received_at
-            assert d.logbook_number == f"{timezone.localtime(d.received_at):%Y}/{d.code[-4:]}"
+            assert d.logbook_number.startswith(f"{timezone.localtime(d.received_at):%Y}/")
             receive = next(e for e in events if e.action == "receive")
             assert receive.at == d.received_at
         if d.status == Status.RETURNED:
@@ -118,7 +132,9 @@ def test_statistics_look_like_a_real_office(demo):
     assert 3 <= row["satisfaction_avg"] <= 5 and row["avg_processing_days"] is not None
 
 
-def test_bulk_load_renders_no_forms_and_they_can_be_made_later_dated_like_their_event(django_capture_on_commit_callbacks):
+def test_bulk_load_renders_no_forms_and_they_can_be_made_later_dated_like_their_event(
+    django_capture_on_commit_callbacks,
+):
     from dossiers.forms_service import store_form_for_event
 
     load_demo_users()
@@ -126,7 +142,10 @@ def test_bulk_load_renders_no_forms_and_they_can_be_made_later_dated_like_their_
         assert load_demo_dossiers(count=12) == 12
     assert not DossierFile.objects.filter(purpose__startswith="form").exists()  # fast: no PDFs at load
     assert not Message.objects.exists()  # queued while building, deleted before commit: nothing was sent
-    event = DossierEvent.objects.filter(action="request_supplement").first() or DossierEvent.objects.filter(action="receive").first()
+    event = (
+        DossierEvent.objects.filter(action="request_supplement").first()
+        or DossierEvent.objects.filter(action="receive").first()
+    )
     stored = store_form_for_event(event.pk)
     assert stored is not None and stored.original_name.endswith(f"-{event.pk}.pdf")
 
@@ -137,3 +156,30 @@ def test_nothing_left_to_send_and_a_second_call_does_nothing(demo):
     assert not Message.objects.filter(related_type=dossier_type).exists()
     assert load_demo_dossiers(count=40) == 0
     assert Dossier.objects.count() == created
+
+
+def test_a_person_has_one_draft_per_procedure_at_a_time():
+    """dossier_start resumes an open draft: two planned applications of one person for one procedure
+    must not overlap, or both plans would act on the same dossier (found on a `make run` one day)."""
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace as NS
+
+    from demo.dossiers import _one_draft_at_a_time
+
+    t0 = datetime(2026, 11, 28, 8, 0)
+    person, other, procedure = NS(pk=1), NS(pk=2), NS(pk=7)
+
+    def plan(user, created_min, submitted_min):
+        return NS(
+            user=user,
+            procedure=procedure,
+            created_at=t0 + timedelta(minutes=created_min),
+            steps=[NS(at=t0 + timedelta(minutes=submitted_min))],
+        )
+
+    first, overlapping, someone_else = plan(person, 0, 30), plan(person, 10, 60), plan(other, 10, 40)
+    same_moment = plan(person, 20, 60)
+    kept = _one_draft_at_a_time([first, someone_else, overlapping, same_moment])
+    assert kept == [first, someone_else, overlapping]
+    assert first.steps[0].at < overlapping.created_at < overlapping.steps[0].at
+    assert someone_else.created_at == t0 + timedelta(minutes=10)

@@ -1,4 +1,4 @@
-"""The demo online declarations (dossiers/demo/forms.json) load, publish, render and accept real answers."""
+"""The demo online declarations (demo/data/forms.json) load, publish, render and accept real answers."""
 
 import json
 import unicodedata
@@ -14,8 +14,8 @@ from django.template.backends.django import DjangoTemplates as DjangoTemplatesBa
 
 from accounts.models import CitizenProfile
 from accounts.validators import validate_personal_id
+from demo.forms import DEMO_FORMS, load_online_forms, read_demo_forms
 from dossiers.declaration import DeclarationForm, iter_answer_rows, prefill_values, validate_schema
-from dossiers.demo import DEMO_FORMS, load_online_forms, read_demo_forms
 from dossiers.models import OnlineForm, OnlineFormField, OnlineFormVersion
 from dossiers.services import online_form_publish
 from tests.factories import UserFactory
@@ -95,6 +95,7 @@ VALID_DATA = {
         "child_hometown": "Xã Tiên Du, tỉnh Bắc Ninh",
         "child_ethnicity": "Kinh",
         "child_nationality": "Việt Nam",
+        "birth_case": "birth_notice",
         **parent("mother", BINH),
         **parent("father", AN),
         "copies_requested": "yes",
@@ -185,7 +186,12 @@ class ProjectTemplatesRenderer(DjangoTemplates):
     def engine(self):
         forms_dir = Path(django.forms.__file__).parent / "templates"
         return DjangoTemplatesBackend(
-            {"APP_DIRS": True, "DIRS": [*settings.TEMPLATES[0]["DIRS"], forms_dir], "NAME": "demo_forms_test", "OPTIONS": {}}
+            {
+                "APP_DIRS": True,
+                "DIRS": [*settings.TEMPLATES[0]["DIRS"], forms_dir],
+                "NAME": "demo_forms_test",
+                "OPTIONS": {},
+            }
         )
 
 
@@ -203,10 +209,18 @@ def semantics(item: dict) -> dict:
         prefill=item.get("prefill", ""),
     )
     if kind == "choice":
-        out["choices"] = [(str(c[0]), str(c[1])) if isinstance(c, list | tuple) else (str(c), str(c)) for c in item["choices"]]
+        out["choices"] = [
+            (str(c[0]), str(c[1])) if isinstance(c, list | tuple) else (str(c), str(c))
+            for c in item["choices"]
+        ]
     if kind == "group":
         low, high = int(item.get("min", 1)), int(item.get("max", 1))
-        out.update(min=low, max=high, repeat=bool(item.get("repeat", high > 1)), fields=[semantics(f) for f in item["fields"]])
+        out.update(
+            min=low,
+            max=high,
+            repeat=bool(item.get("repeat", high > 1)),
+            fields=[semantics(f) for f in item["fields"]],
+        )
     return out
 
 
@@ -228,8 +242,10 @@ def test_demo_file_is_nfc_and_every_schema_validates():
     assert data["notice"]
     codes = [entry["procedure"] for entry in data["forms"]]
     assert sorted(codes) == sorted(DEMO_CODES)
-    catalogue = Path(settings.BASE_DIR) / "procedures" / "demo" / "procedures"
-    known = {p["code"] for path in catalogue.glob("*.json") for p in json.loads(path.read_text(encoding="utf-8"))}
+    catalogue = Path(settings.BASE_DIR) / "demo" / "data" / "procedures"
+    known = {
+        p["code"] for path in catalogue.glob("*.json") for p in json.loads(path.read_text(encoding="utf-8"))
+    }
     assert set(codes) <= known
     for entry in data["forms"]:
         assert entry["intro"]
@@ -244,7 +260,13 @@ def test_groups_follow_the_official_forms():
     parties = next(i for i in entries[MARRIAGE]["items"] if i.get("key") == "parties")
     assert (parties["min"], parties["max"], parties["repeat"]) == (2, 2, True)
     assert {f["key"] for f in parties["fields"]} >= {
-        "full_name", "date_of_birth", "ethnicity", "nationality", "personal_id", "residence", "marriage_count"
+        "full_name",
+        "date_of_birth",
+        "ethnicity",
+        "nationality",
+        "personal_id",
+        "residence",
+        "marriage_count",
     }
     birth = {i.get("key"): i for i in entries[BIRTH]["items"]}
     assert (birth["mother"]["min"], birth["mother"]["max"]) == (1, 1)
@@ -337,7 +359,10 @@ def test_realistic_answers_are_accepted(code):
         for key, value in person.items():
             if key.endswith("personal_id") and value:
                 prefix = key.removesuffix("personal_id")
-                dob, sex = person.get(f"{prefix}date_of_birth"), person.get(f"{prefix}sex") or person.get("side")
+                dob, sex = (
+                    person.get(f"{prefix}date_of_birth"),
+                    person.get(f"{prefix}sex") or person.get("side"),
+                )
                 if dob:
                     validate_personal_id(value, date_of_birth=date.fromisoformat(dob), sex=sex or None)
 

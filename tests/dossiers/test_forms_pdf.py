@@ -1,4 +1,7 @@
-"""Forms 01–07 of Circular 03/2025/TT-VPCP (dossiers/documents.py): the text read back from the PDFs."""
+"""Forms 01–07 of Circular 03/2025/TT-VPCP (dossiers/documents.py): the text read back from the PDFs
+(``pdftotext``), field by field as domain.md lists them, and every page checked for content besides a
+signature or the QR code. With ``FORMS_ARTIFACTS=1`` the PDFs are also written to
+tests/browser/artifacts/forms/ for ``pdftoppm -png`` and a look."""
 
 import csv
 import io
@@ -13,6 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import CitizenProfile
@@ -47,7 +51,51 @@ def pdf_text(pdf_bytes: bytes) -> str:
         result = subprocess.run(
             ["pdftotext", "-raw", "-enc", "UTF-8", file.name, "-"], capture_output=True, check=True
         )
-    return " ".join(unicodedata.normalize("NFC", result.stdout.decode("utf-8")).split())
+    return " ".join(unicodedata.normalize("NFC", result.stdout.decode("utf-8")).replace("\u200b", "").split())
+
+
+def page_texts(pdf_bytes: bytes) -> list[str]:
+    """The text of each page (whitespace folded), from pdftotext page by page."""
+    pages = pdf_pages(pdf_bytes)[0]
+    out = []
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf_bytes)
+        file.flush()
+        for number in range(1, pages + 1):
+            result = subprocess.run(
+                ["pdftotext", "-raw", "-enc", "UTF-8", "-f", str(number), "-l", str(number), file.name, "-"],
+                capture_output=True,
+                check=True,
+            )
+            out.append(" ".join(unicodedata.normalize("NFC", result.stdout.decode("utf-8")).split()))
+    return out
+
+
+# What the closing block of a form prints: signature roles and hints, the QR caption, the page footer.
+CLOSING = re.compile(
+    r"NGƯỜI NỘP HỒ SƠ|NGƯỜI TIẾP NHẬN HỒ SƠ|NGƯỜI HƯỚNG DẪN|ĐẠI DIỆN CƠ QUAN|NGƯỜI LẬP SỔ|"
+    r"\(Ký[^)]*\)|Nơi nhận:|- Như trên;|- Lưu: hồ sơ \S+|Tra cứu hồ sơ: \S+|Trang \d+ / \d+"
+)
+
+
+def assert_no_lonely_closing(pdf_bytes: bytes, *names: str) -> None:
+    """No page holds only the signatures or the QR code: each has other text once they are removed."""
+    for number, text in enumerate(page_texts(pdf_bytes), start=1):
+        rest = CLOSING.sub(" ", text)
+        for name in names:
+            rest = rest.replace(name, " ")
+        assert len(rest.split()) >= 5, f"page {number} holds only the closing block: {text!r}"
+
+
+def keep(name: str, pdf_bytes: bytes) -> None:
+    """With FORMS_ARTIFACTS=1, write the PDF where a person can turn it into images and look at it."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("FORMS_ARTIFACTS"):
+        folder = Path(__file__).resolve().parent.parent / "browser" / "artifacts" / "forms"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.pdf").write_bytes(pdf_bytes)
 
 
 def pdf_pages(pdf_bytes: bytes) -> tuple[int, float, float]:
@@ -110,6 +158,7 @@ def processed(dossier: Dossier, *, number: str) -> Dossier:
     dossier.received_at = RECEIVED
     dossier.due_at = DUE
     dossier.logbook_number = f"2026/{number}"
+    dossier.sets = 2
     dossier.department = "Phòng Văn hóa - Xã hội"
     dossier.status = Status.RETURNED
     dossier.completed_at = datetime(2026, 11, 25, 9, 30, tzinfo=HCM)  # before the due day: "Trước hạn"
@@ -145,7 +194,11 @@ def processed(dossier: Dossier, *, number: str) -> Dossier:
         ("result_ready", Status.PROCESSING, Status.RESULT_READY, SPECIALIST, OFFICER, dossier.completed_at),
         ("return_result", Status.RESULT_READY, Status.RETURNED, OFFICER, APPLICANT, dossier.returned_at),
     ]
+    acceptance = datetime(2026, 11, 24, 14, 5, tzinfo=HCM)
     for action, before, after, giver, taker, at in steps:
+        # The deadline each step is graded against, as the workflow records it (none once the result is ready).
+        deadline = acceptance if before == Status.SUBMITTED else DUE
+        data = {} if before == Status.RESULT_READY else {"deadline": deadline.isoformat()}
         DossierEvent.objects.create(
             dossier=dossier,
             kind=EventKind.STATUS,
@@ -157,6 +210,7 @@ def processed(dossier: Dossier, *, number: str) -> Dossier:
             actor_display=giver,
             at=at,
             agency=dossier.agency,
+            data=data,
         )
     return dossier
 
@@ -210,13 +264,13 @@ def test_timeliness_needs_a_due_date():
 # --- the forms ----------------------------------------------------------------------------------------
 
 
-def assert_header(text: str, dossier: Dossier) -> None:
+def assert_header(text: str, dossier: Dossier, *, number: str | None = None) -> None:
     for expected in (
         "ỦY BAN NHÂN DÂN TỈNH BẮC NINH",
         "ỦY BAN NHÂN DÂN PHƯỜNG KINH BẮC",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        f"Số: {dossier.code}",
+        f"Số: {dossier.code if number is None else number}",
         "Kinh Bắc, ngày",
         f"Tra cứu hồ sơ: http://testserver-portal.invalid/lookup/?code={dossier.code}",
     ):
@@ -232,6 +286,7 @@ def _portal_url(settings):
 @pytest.mark.django_db
 def test_form01_receipt(dossier):
     pdf = documents.form01_receipt(dossier, officer_name=OFFICER)
+    keep("form01", pdf)
     text = pdf_text(pdf)
     assert_header(text, dossier)
     for expected in (
@@ -241,12 +296,14 @@ def test_form01_receipt(dossier):
         "Ủy ban nhân dân phường Kinh Bắc đã tiếp nhận hồ sơ của:",
         f"Ông/bà: {APPLICANT}",
         "Địa chỉ: Số 12 ngõ 3 phố Ngô Gia Tự, Phường Kinh Bắc, Tỉnh Bắc Ninh",
-        "Số điện thoại: 0912345678; thư điện tử: nhung.pham@example.vn",
+        "Số điện thoại: 0912 345 678; thư điện tử: nhung.pham@example.vn",
         f"Nội dung yêu cầu giải quyết: {PROCEDURE}",
-        "1 Tờ khai đăng ký khai sinh 1 tệp",
-        "2 Giấy chứng sinh 2 tệp",
-        "2. Số lượng hồ sơ: 01 bộ.",
-        "3. Thời gian giải quyết hồ sơ theo quy định: 3 ngày làm việc.",
+        "STT Tên giấy tờ Bản chính Bản sao Ghi chú",
+        # Originals and copies as the procedure asks for them, and what arrived online.
+        "1 Tờ khai đăng ký khai sinh 01 — Bản điện tử: 1 tệp",
+        "2 Giấy chứng sinh 01 — Bản điện tử: 2 tệp",
+        "2. Số lượng hồ sơ: 02 bộ.",  # what the officer recorded at receipt
+        "3. Thời gian giải quyết hồ sơ theo quy định: 03 ngày làm việc.",
         "4. Thời gian nhận hồ sơ: 14 giờ 05 phút, ngày 23 tháng 11 năm 2026.",
         "5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 27 tháng 11 năm 2026.",
         "6. Đăng ký nhận kết quả tại: Nhận kết quả điện tử trực tuyến",
@@ -257,7 +314,124 @@ def test_form01_receipt(dossier):
         OFFICER,
     ):
         assert expected in text, expected
+    assert "tệp 1 tệp" not in text and "01 bộ" not in text
     assert pdf_pages(pdf)[0] == 1
+    assert_no_lonely_closing(pdf, APPLICANT, OFFICER)
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+def test_form01_lists_only_what_the_applicant_handed_in(dossier):
+    """After a supplement request, form 02 (issued by the portal) is not "received"; the answer is."""
+    from dossiers.models import DossierFile
+
+    DossierFile.objects.create(
+        dossier=dossier,
+        component_name="Mẫu số 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        file=ContentFile(PDF, name="mau-02.pdf"),
+        original_name="mau-02.pdf",
+        kind="pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        purpose="form02",
+    )
+    DossierEvent.objects.create(
+        dossier=dossier,
+        kind=EventKind.STATUS,
+        action="request_supplement",
+        data={
+            "items": [
+                {
+                    "component_id": None,
+                    "name": "Văn bản ủy quyền",
+                    "originals": 1,
+                    "certified_copies": 1,
+                    "copies": 0,
+                }
+            ]
+        },
+    )
+    DossierFile.objects.create(
+        dossier=dossier,
+        component_name="Văn bản ủy quyền",
+        file=ContentFile(PDF, name="uy-quyen.pdf"),
+        original_name="uy-quyen.pdf",
+        kind="pdf",
+        size=len(PDF),
+        sha256="1" * 64,
+        purpose="supplement",
+    )
+    text = pdf_text(documents.form01_receipt(dossier, officer_name=OFFICER))
+    assert "Mẫu số 02:" not in text and "Phiếu yêu cầu bổ sung" not in text
+    assert "3 Văn bản ủy quyền 01 01 (chứng thực) Bản điện tử: 1 tệp; nộp bổ sung" in text
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("days", "description", "expected"),
+    [
+        (
+            None,
+            "Ngay trong ngày tiếp nhận hồ sơ; trường hợp nhận hồ sơ sau 15 giờ thì trả trong ngày làm việc tiếp theo.",
+            "3. Thời gian giải quyết hồ sơ theo quy định: Ngay trong ngày tiếp nhận hồ sơ.",
+        ),
+        (None, "", "3. Thời gian giải quyết hồ sơ theo quy định: Trong ngày làm việc."),
+        (Decimal("0.5"), "", "3. Thời gian giải quyết hồ sơ theo quy định: 04 giờ làm việc."),
+        (Decimal("1.5"), "", "3. Thời gian giải quyết hồ sơ theo quy định: 1,5 ngày làm việc."),
+    ],
+)
+def test_form01_time_limits_in_hours_or_the_same_day(dossier, days, description, expected):
+    dossier.time_limit_days = days
+    dossier.save()
+    dossier.procedure.methods.update(time_limit_days=days, time_limit_text=description)
+    text = pdf_text(documents.form01_receipt(dossier, officer_name=OFFICER))
+    assert expected in text
+    assert "………" not in text.split("3. Thời gian giải quyết")[1].split("4.")[0]
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+def test_form01_collection_place_is_the_street_address_once(dossier):
+    dossier.delivery = "counter"
+    dossier.save()
+    text = pdf_text(documents.form01_receipt(dossier, officer_name=OFFICER))
+    address = "Bộ phận Một cửa phường Kinh Bắc, số 2 đường Ngô Gia Tự, tỉnh Bắc Ninh"
+    assert f"6. Đăng ký nhận kết quả tại: {address} (điện thoại 0222 3821 234)." in text
+    assert text.count("số 2 đường Ngô Gia Tự") == 1
+    assert "Khi đến nhận kết quả, người nộp mang theo giấy tiếp nhận này" in text
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+def test_form01_with_many_documents_never_leaves_the_signatures_alone(dossier):
+    proc = dossier.procedure
+    for n in range(1, 27):
+        component = ComponentFactory(
+            procedure=proc, name=f"Giấy tờ kèm theo số {n} ({'rất dài ' * (n % 4)})", originals=0, copies=1
+        )
+        services.dossier_add_files(
+            dossier=dossier,
+            uploads=[(component, SimpleUploadedFile(f"g{n}.pdf", PDF))],
+            purpose="application",
+        )
+    pdf = documents.form01_receipt(dossier, officer_name=OFFICER)
+    keep("form01-long", pdf)
+    assert pdf_pages(pdf)[0] >= 2
+    assert_no_lonely_closing(pdf, APPLICANT, OFFICER)
+
+
+ITEMS = [
+    {"component_id": None, "name": "Giấy chứng sinh", "originals": 1, "certified_copies": 0, "copies": 0},
+    {
+        "component_id": None,
+        "name": "Văn bản ủy quyền có chứng thực",
+        "originals": 0,
+        "certified_copies": 1,
+        "copies": 0,
+    },
+    {"component_id": None, "name": "Ảnh 3x4", "originals": 0, "certified_copies": 0, "copies": 2},
+]
 
 
 @needs_pdftotext
@@ -265,32 +439,49 @@ def test_form01_receipt(dossier):
 def test_form02_supplement(dossier):
     pdf = documents.form02_supplement(
         dossier,
-        missing=["Giấy chứng sinh", "Văn bản ủy quyền có chứng thực"],
+        items=ITEMS,
         reason="Giấy chứng sinh tải lên bị mờ, không đọc được số sêri.",
         officer_name=OFFICER,
-        officer_phone="0222 3 821 234",
+        officer_phone="+84912000001",
     )
+    keep("form02", pdf)
     text = pdf_text(pdf)
     assert_header(text, dossier)
     for expected in (
         "Mẫu số 02",
         "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
         f"Hồ sơ của: {APPLICANT}",
+        "Địa chỉ: Số 12 ngõ 3 phố Ngô Gia Tự",
         f"Nội dung yêu cầu giải quyết: {PROCEDURE}",
-        "1 Giấy chứng sinh 1",  # the published component: 1 original
-        "2 Văn bản ủy quyền có chứng thực",
+        "STT Tên giấy tờ cần bổ sung, hoàn thiện Bản chính Bản sao chứng thực Bản sao",
+        "1 Giấy chứng sinh 01",
+        "2 Văn bản ủy quyền có chứng thực 01",
+        "3 Ảnh 3x4 02",
         "Lý do: Giấy chứng sinh tải lên bị mờ, không đọc được số sêri.",
-        f"liên hệ với {OFFICER}, số điện thoại 0222 3 821 234",
+        f"liên hệ với {OFFICER}, số điện thoại 0912 000 001",
         "NGƯỜI HƯỚNG DẪN",
     ):
         assert expected in text, expected
+    assert_no_lonely_closing(pdf, OFFICER)
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+def test_form02_without_an_officer_phone_gives_the_one_stop_shop(dossier):
+    text = pdf_text(
+        documents.form02_supplement(dossier, missing=["Giấy chứng sinh"], reason="Mờ", officer_name=OFFICER)
+    )
+    assert "số điện thoại 0222 3821 234" in text
+    assert "1 Giấy chứng sinh 01" in text  # matched to the published component: 1 original
 
 
 @needs_pdftotext
 @pytest.mark.django_db
 def test_form03_refusal_escapes_the_reason(dossier):
     reason = "Hồ sơ không thuộc thẩm quyền giải quyết của phường <b>Kinh Bắc</b> & đã chuyển về Sở Tư pháp."
-    text = pdf_text(documents.form03_refusal(dossier, reason=reason, officer_name=OFFICER))
+    pdf = documents.form03_refusal(dossier, reason=reason, officer_name=OFFICER)
+    keep("form03", pdf)
+    text = pdf_text(pdf)
     assert_header(text, dossier)
     for expected in (
         "Mẫu số 03",
@@ -302,35 +493,48 @@ def test_form03_refusal_escapes_the_reason(dossier):
         OFFICER,
     ):
         assert expected in text, expected
+    assert_no_lonely_closing(pdf, OFFICER)
 
 
 @needs_pdftotext
 @pytest.mark.django_db
 def test_form04_apology(dossier):
     new_due = datetime(2026, 12, 2, 16, 0, tzinfo=HCM)
+    previous = datetime(2026, 11, 30, 17, 0, tzinfo=HCM)  # an earlier extension had moved it
     reason = "Phải xác minh thông tin nơi sinh với cơ sở y tế."
-    text = pdf_text(documents.form04_apology(dossier, reason=reason, new_due=new_due, officer_name=LEADER))
-    assert_header(text, dossier)
+    pdf = documents.form04_apology(
+        dossier,
+        reason=reason,
+        new_due=new_due,
+        previous_due=previous,
+        document_number="03/XLGH",
+        officer_name=LEADER,
+    )
+    keep("form04", pdf)
+    text = pdf_text(pdf)
+    assert_header(text, dossier, number="03/XLGH")
     for expected in (
         "Mẫu số 04",
         "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
         f"Kính gửi: Ông/bà {APPLICANT}",
         f"Ngày 23 tháng 11 năm 2026, Ủy ban nhân dân phường Kinh Bắc tiếp nhận hồ sơ đề nghị giải quyết thủ tục “{PROCEDURE}”",
         f"mã hồ sơ {dossier.code}",
-        "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 27 tháng 11 năm 2026.",
+        "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 30 tháng 11 năm 2026.",
         f"Lý do: {reason}",
         "trân trọng xin lỗi ông/bà",
         "hẹn trả kết quả vào 16 giờ 00 phút, ngày 02 tháng 12 năm 2026.",
         LEADER,
     ):
         assert expected in text, expected
+    assert f"Số: {dossier.code}" not in text
+    assert_no_lonely_closing(pdf, LEADER)
 
 
 @needs_pdftotext
 @pytest.mark.django_db
-def test_form04_after_the_extension_still_shows_the_first_appointment(dossier):
+def test_form04_of_an_old_event_still_shows_the_first_appointment(dossier):
     new_due = datetime(2026, 12, 2, 16, 0, tzinfo=HCM)
-    dossier.due_at, dossier.extended = new_due, True  # what processing.dossier_extend stores
+    dossier.due_at, dossier.extended = new_due, True  # what the extension stores
     dossier.save()
     text = pdf_text(
         documents.form04_apology(dossier, reason="Chờ xác minh.", new_due=new_due, officer_name=LEADER)
@@ -343,8 +547,10 @@ def test_form04_after_the_extension_still_shows_the_first_appointment(dossier):
 @pytest.mark.django_db
 def test_form05_stop(dossier):
     reason = "Người nộp đã có văn bản đề nghị dừng giải quyết để bổ sung giấy tờ nước ngoài."
-    text = pdf_text(documents.form05_stop(dossier, reason=reason, officer_name=LEADER))
-    assert_header(text, dossier)
+    pdf = documents.form05_stop(dossier, reason=reason, document_number="01/TB-DGQ", officer_name=LEADER)
+    keep("form05", pdf)
+    text = pdf_text(pdf)
+    assert_header(text, dossier, number="01/TB-DGQ")
     for expected in (
         "Mẫu số 05",
         "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
@@ -355,32 +561,50 @@ def test_form05_stop(dossier):
         LEADER,
     ):
         assert expected in text, expected
+    assert_no_lonely_closing(pdf, LEADER)
 
 
 @needs_pdftotext
 @pytest.mark.django_db
 def test_form06_control_slip(dossier):
-    text = pdf_text(documents.form06_control_slip(dossier))
+    pdf = documents.form06_control_slip(dossier)
+    keep("form06", pdf)
+    text = pdf_text(pdf)
     assert_header(text, dossier)
     for expected in (
         "Mẫu số 06",
         "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
         f"Kèm theo phiếu này là hồ sơ của: {APPLICANT}",
         "Cơ quan (bộ phận) giải quyết: Phòng Văn hóa - Xã hội",
+        "Thời hạn giải quyết: 03 ngày làm việc",
         "Hẹn trả kết quả: 17 giờ 00 phút, ngày 27 tháng 11 năm 2026",
-        # The applicant's submission goes to the agency (no to_user on that event).
-        f"Nộp hồ sơ {APPLICANT} Ủy ban nhân dân phường Kinh Bắc",
-        f"Tiếp nhận {OFFICER} — 14 giờ 05 phút, ngày 23 tháng 11 năm 2026",
-        f"Chuyển xử lý, phân công {OFFICER} {SPECIALIST} 15 giờ 00 phút, ngày 23 tháng 11 năm 2026",
-        f"Trình lãnh đạo duyệt {SPECIALIST} {LEADER} 16 giờ 20 phút, ngày 23 tháng 11 năm 2026",
-        f"Duyệt {LEADER} {SPECIALIST} 08 giờ 45 phút, ngày 25 tháng 11 năm 2026",
-        # The result column is filled on the row that produced the result.
+        "Bên giao (ký, ghi rõ họ tên) Bên nhận (ký, ghi rõ họ tên)",
+        # The applicant's submission goes to the agency.
+        f"Nộp hồ sơ {APPLICANT} Bộ phận Một cửa – Ủy ban nhân dân phường Kinh Bắc",
+        # Every row names its receiver, and is graded against its own deadline.
+        f"Tiếp nhận {APPLICANT} {OFFICER} 14 giờ 05 phút, ngày 23 tháng 11 năm 2026 Trước hạn",
+        f"Chuyển xử lý, phân công {OFFICER} {SPECIALIST} 15 giờ 00 phút, ngày 23 tháng 11 năm 2026 Trước hạn",
+        f"Trình lãnh đạo duyệt {SPECIALIST} {LEADER} 16 giờ 20 phút, ngày 23 tháng 11 năm 2026 Trước hạn",
+        f"Duyệt {LEADER} {SPECIALIST} 08 giờ 45 phút, ngày 25 tháng 11 năm 2026 Trước hạn",
+        # The row that produced the result carries the dossier's grade.
         f"Có kết quả {SPECIALIST} {OFFICER} 09 giờ 30 phút, ngày 25 tháng 11 năm 2026 Trước hạn",
         f"Trả kết quả {OFFICER} {APPLICANT} 10 giờ 15 phút, ngày 25 tháng 11 năm 2026",
         "Kết quả giải quyết hồ sơ: Trước hạn (hoàn thành lúc 09 giờ 30 phút, ngày 25 tháng 11 năm 2026).",
     ):
         assert expected in text, expected
     assert "Tạo bản nháp" not in text  # the draft is not a hand-off
+    assert " — " not in text.split("Bước xử lý")[1]  # no row without a giver or a receiver
+    assert_no_lonely_closing(pdf)
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+def test_form06_grades_a_late_step_late(dossier):
+    late = DossierEvent.objects.get(dossier=dossier, action="approve")
+    late.at = datetime(2026, 11, 28, 8, 0, tzinfo=HCM)  # the day after the due date
+    late.save()
+    text = pdf_text(documents.form06_control_slip(dossier))
+    assert f"Duyệt {LEADER} {SPECIALIST} 08 giờ 00 phút, ngày 28 tháng 11 năm 2026 Quá hạn" in text
 
 
 @pytest.fixture
@@ -392,26 +616,46 @@ def two_dossiers(agency, procedure, dossier):
     second.status = Status.PROCESSING
     second.supplement_requests = 1
     second.save()
-    return [second, dossier]  # out of order on purpose: the book lists them by receipt
+    third = submitted(agency, procedure, full_name="Lý Thị Cúc", phone="+84911222333")
+    third.logbook_number = "2026/0003"
+    third.status = Status.REFUSED
+    third.completed_at = datetime(2026, 11, 26, 9, 0, tzinfo=HCM)
+    third.save()
+    DossierEvent.objects.create(
+        dossier=third, action="refuse", kind=EventKind.STATUS, data={"reason": "Không thuộc thẩm quyền"}
+    )
+    return [third, second, dossier]  # out of order on purpose: the book lists them by entry
 
 
 @needs_pdftotext
 @pytest.mark.django_db
 def test_form07_logbook(agency, two_dossiers):
-    second, first = two_dossiers
+    third, second, first = two_dossiers
     pdf = documents.form07_logbook(
         agency, two_dossiers, period_start=date(2026, 11, 1), period_end=date(2026, 11, 30)
     )
+    keep("form07", pdf)
     text = pdf_text(pdf)
+    joined = text.replace("- ", "-")  # a code wraps after a hyphen in its narrow column
+    for expected in (f"1 2026/0001 {first.code}", f"2 2026/0002 {second.code}", f"3 2026/0003 {third.code}"):
+        assert expected in joined, expected
     for expected in (
         "Mẫu số 07",
         "SỔ THEO DÕI HỒ SƠ",
         "ỦY BAN NHÂN DÂN PHƯỜNG KINH BẮC",
         "Từ ngày 01 tháng 11 năm 2026 đến ngày 30 tháng 11 năm 2026",
-        "STT Mã hồ sơ Tên thủ tục Người nộp Ngày nhận Hạn trả Ngày trả Trạng thái Ghi chú",
-        f"1 {first.code} {PROCEDURE} {APPLICANT} 23/11/2026 14:05 27/11/2026 17:00 25/11/2026 10:15 Đã trả kết quả Số sổ 2026/0001; Trước hạn",
-        f"2 {second.code} {PROCEDURE} Đỗ Quang Vinh 25/11/2026 08:30 30/11/2026 17:00 Đang xử lý Số sổ 2026/0002; Yêu cầu bổ sung 1 lần",
-        "Tổng số: 2 hồ sơ.",
+        "STT Số sổ Mã hồ sơ Tên thủ tục Người nộp",
+        "Ngày có kết quả",
+        "Phạm Thị Hồng Nhung",
+        "Đỗ Quang Vinh",
+        "Lý Thị Cúc",
+        "0912 345 678",
+        "Phòng Văn hóa - Xã hội",
+        "Đã trả kết quả",
+        "Không được tiếp nhận",
+        "Từ chối: Không thuộc thẩm quyền",
+        "Yêu cầu bổ sung 1 lần",
+        "Tổng số: 3 hồ sơ.",
     ):
         assert expected in text, expected
     assert "Số:" not in text  # a book, not a numbered document
@@ -420,20 +664,56 @@ def test_form07_logbook(agency, two_dossiers):
 
 
 @pytest.mark.django_db
-def test_form07_csv_has_one_row_per_dossier(agency, two_dossiers):
-    second, first = two_dossiers
+def test_form07_csv_opens_in_excel(agency, two_dossiers):
+    third, second, first = two_dossiers
     second.applicant.full_name = '=HYPERLINK("http://evil.invalid")'
     second.applicant.save()
     text = documents.form07_logbook_csv(
         agency, two_dossiers, period_start=date(2026, 11, 1), period_end=date(2026, 11, 30)
     )
-    assert not text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
+    assert "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == list(documents.LOGBOOK_COLUMNS)
-    assert len(rows) == 1 + 2
-    assert [row[1] for row in rows[1:]] == [first.code, second.code]
-    assert rows[1][3] == APPLICANT and rows[1][4] == "23/11/2026 14:05" and rows[1][7] == "Đã trả kết quả"
-    assert rows[2][3].startswith("'=")  # a spreadsheet shows it, never runs it
+    assert len(rows) == 1 + 3
+    assert [row[2] for row in rows[1:]] == [first.code, second.code, third.code]
+    assert [row[1] for row in rows[1:]] == ["2026/0001", "2026/0002", "2026/0003"]
+    assert rows[1][4] == APPLICANT and rows[1][7] == "23/11/2026 14:05" and rows[1][12] == "Đã trả kết quả"
+    assert rows[1][6] == "02" and rows[1][9] == "Phòng Văn hóa - Xã hội" and rows[1][10] == "25/11/2026 09:30"
+    assert rows[2][4].startswith("'=")  # a spreadsheet shows it, never runs it
+
+
+@pytest.mark.django_db
+def test_form07_xlsx(agency, two_dossiers):
+    from openpyxl import load_workbook
+
+    third, second, first = two_dossiers
+    second.applicant.full_name = '=HYPERLINK("http://evil.invalid")'
+    second.applicant.save()
+    data = documents.form07_logbook_xlsx(
+        agency, two_dossiers, period_start=date(2026, 11, 1), period_end=date(2026, 11, 30)
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "Ủy ban nhân dân phường Kinh Bắc"
+    assert values[2][0] == "Từ ngày 01 tháng 11 năm 2026 đến ngày 30 tháng 11 năm 2026"
+    header = values.index(list(documents.LOGBOOK_COLUMNS))
+    body = values[header + 1 :]
+    assert [row[2] for row in body] == [first.code, second.code, third.code]
+    assert body[1][4] == '=HYPERLINK("http://evil.invalid")'  # text, not a formula
+    assert sheet.cell(row=header + 2 + 1, column=5).data_type == "s"
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+def test_form07_many_rows_keep_the_signature_with_the_book(agency, dossier):
+    rows = [dossier] * 45
+    pdf = documents.form07_logbook(
+        agency, rows, period_start=date(2026, 11, 1), period_end=date(2026, 11, 30)
+    )
+    keep("form07-long", pdf)
+    assert pdf_pages(pdf)[0] >= 2
+    assert_no_lonely_closing(pdf)
 
 
 @needs_pdftotext
@@ -450,3 +730,74 @@ def test_days_are_written_the_vietnamese_way():
     assert documents._days(Decimal("10")) == "10"
     assert documents._days(Decimal("0.5")) == "0,5"
     assert documents._days(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("days", "description", "expected"),
+    [
+        (Decimal("3"), "", "03 ngày làm việc"),
+        (Decimal("15"), "", "15 ngày làm việc"),
+        (Decimal("0.5"), "", "04 giờ làm việc"),
+        (Decimal("0.25"), "", "02 giờ làm việc"),
+        (Decimal("0"), "", "Trong ngày làm việc"),
+        (None, "", "Trong ngày làm việc"),
+        (None, "Trong ngày; nếu sau 15 giờ thì ngày hôm sau.", "Trong ngày"),
+    ],
+)
+def test_time_limit_text(days, description, expected):
+    assert documents.time_limit_text(days, description) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("+84912345678", "0912 345 678"),
+        ("0912345678", "0912 345 678"),
+        ("+842223822888", "0222 3822 888"),
+        ("0222 3 821 234", "0222 3821 234"),
+        ("", ""),
+        ("gọi tổng đài", "gọi tổng đài"),
+    ],
+)
+def test_phones_are_shown_as_people_read_them(raw, expected):
+    assert documents.display_phone(raw) == expected
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+def test_form02_with_a_long_list_keeps_its_closing_with_content(dossier):
+    items = [
+        {
+            "component_id": None,
+            "name": f"Giấy tờ cần bổ sung số {n}",
+            "originals": 1,
+            "certified_copies": 0,
+            "copies": 1,
+        }
+        for n in range(1, 31)
+    ]
+    pdf = documents.form02_supplement(
+        dossier, items=items, reason="Thiếu nhiều giấy tờ.", officer_name=OFFICER
+    )
+    keep("form02-long", pdf)
+    assert pdf_pages(pdf)[0] >= 2
+    assert_no_lonely_closing(pdf, OFFICER)
+
+
+@needs_pdftotext
+@pytest.mark.django_db
+def test_form06_with_many_hand_offs_keeps_its_closing_with_content(dossier):
+    for n in range(24):
+        DossierEvent.objects.create(
+            dossier=dossier,
+            kind=EventKind.STATUS,
+            action="assign",
+            from_user=OFFICER,
+            to_user=SPECIALIST,
+            at=datetime(2026, 11, 24, 8, n, tzinfo=HCM),
+            data={"deadline": DUE.isoformat()},
+        )
+    pdf = documents.form06_control_slip(dossier)
+    keep("form06-long", pdf)
+    assert pdf_pages(pdf)[0] >= 2
+    assert_no_lonely_closing(pdf)

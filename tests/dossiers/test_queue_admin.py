@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def submitted_to(agency):
     procedure, component = make_procedure(agency)
     draft, user = ready_draft(procedure=procedure, component=component)
-    return services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True)
+    return services.dossier_submit(
+        dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True
+    )
 
 
 @pytest.fixture
@@ -34,11 +36,23 @@ def test_officer_sees_only_own_agency_in_every_admin_view(client, two_communes):
     login_staff(client, officer)
     html = client.get(reverse("admin:dossiers_dossier_changelist"), follow=True).content.decode()
     assert mine.code in html and theirs.code not in html
-    everything = client.get(reverse("admin:dossiers_dossier_changelist"), {"status__exact": Status.SUBMITTED}).content.decode()
+    everything = client.get(
+        reverse("admin:dossiers_dossier_changelist"), {"status__exact": Status.SUBMITTED}
+    ).content.decode()
     assert mine.code in everything and theirs.code not in everything
-    assert client.get(reverse("admin:dossiers_dossier_changelist"), {"q": theirs.code}).context["cl"].result_count == 0
+    assert (
+        client.get(reverse("admin:dossiers_dossier_changelist"), {"q": theirs.code})
+        .context["cl"]
+        .result_count
+        == 0
+    )
     assert client.get(reverse("admin:dossiers_dossier_change", args=[theirs.pk])).status_code == 404
-    assert client.get(reverse("admin:dossiers_dossier_file", args=[theirs.pk, theirs.files.first().pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("admin:dossiers_dossier_file", args=[theirs.pk, theirs.files.first().pk])
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("admin:dossiers_dossier_act", args=[theirs.pk, "receive"])).status_code == 404
     assert Dossier.objects.get(pk=theirs.pk).status == Status.SUBMITTED
 
@@ -50,24 +64,49 @@ def test_officer_receives_from_the_dossier_page_and_it_is_audited(client, two_co
     page = client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk]))
     assert page.status_code == 200 and "Tiếp nhận" in page.content.decode()
     assert AuditEntry.objects.filter(user=officer, dossier=mine, what="view").count() == 1
-    response = client.post(reverse("admin:dossiers_dossier_act", args=[mine.pk, "receive"]), {"expected_status": Status.SUBMITTED})
+    seen = page.context["dossier"].version
+    response = client.post(
+        reverse("admin:dossiers_dossier_act", args=[mine.pk, "receive"]),
+        {"expected_version": seen},
+    )
     assert response.status_code == 302
     assert Dossier.objects.get(pk=mine.pk).status == Status.RECEIVED
-    assert AuditEntry.objects.filter(dossier=mine, what="action:receive").exists()
+    assert AuditEntry.objects.filter(dossier=mine, what="transition:receive", user=officer).exists()
     # A second officer with the page still open gets the conflict message, nothing changes.
-    again = client.post(reverse("admin:dossiers_dossier_act", args=[mine.pk, "refuse"]), {"expected_status": Status.SUBMITTED, "reason": "x"}, follow=True)
-    assert "vừa thao tác" in again.content.decode()
+    again = client.post(
+        reverse("admin:dossiers_dossier_act", args=[mine.pk, "refuse"]),
+        {"expected_version": seen, "reason": "x"},
+        follow=True,
+    )
+    assert "vừa được cập nhật" in again.content.decode()
     assert Dossier.objects.get(pk=mine.pk).status == Status.RECEIVED
 
 
-def test_specialist_sees_no_receive_button(client, two_communes):
+def test_specialist_sees_only_dossiers_assigned_to_them(client, two_communes):
+    from dossiers import processing
+
     a, _b, mine, _theirs = two_communes
     specialist = make_staff(a, "specialist")
     login_staff(client, specialist)
-    page = client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk]))
-    assert "receive" not in dict(page.context["actions"])
-    client.post(reverse("admin:dossiers_dossier_act", args=[mine.pk, "receive"]), {"expected_status": Status.SUBMITTED})
+    # Not assigned to them: invisible everywhere, and pressing a button by hand changes nothing.
+    assert client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("dossiers:detail", args=[mine.code])).status_code == 404
+    client.post(reverse("admin:dossiers_dossier_act", args=[mine.pk, "receive"]), {"expected_version": 1})
     assert Dossier.objects.get(pk=mine.pk).status == Status.SUBMITTED
+    officer = make_staff(a, "officer")
+    d = processing.dossier_receive(dossier_id=mine.pk, actor=officer, expected_version=mine.version)
+    d = processing.dossier_assign(
+        dossier_id=d.pk, actor=officer, expected_version=d.version, department="Tư pháp", assignee=specialist
+    )
+    page = client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk]))
+    assert page.status_code == 200
+    assert [a for a, _label in page.context["actions"]] == [
+        "request_supplement",
+        "appraise_and_submit",  # one press: appraised and sent to the leader
+    ]
+    # Asking for payment is owned by the payments panel (it needs line items), not a bare button.
+    payments_panel = next(p for p in page.context["panels"] if p["name"] == "payments")
+    assert payments_panel["context"]["payment_can_request"]
 
 
 def test_queue_counts_and_filters(client, two_communes):
@@ -77,7 +116,12 @@ def test_queue_counts_and_filters(client, two_communes):
     response = client.get(reverse("admin:dossiers_dossier_changelist"), {"queue": "new"})
     assert response.context["cl"].result_count == 1
     assert response.context["queue_counts"]["new"][1] == 1
-    assert client.get(reverse("admin:dossiers_dossier_changelist"), {"queue": "overdue"}).context["cl"].result_count == 0
+    assert (
+        client.get(reverse("admin:dossiers_dossier_changelist"), {"queue": "overdue"})
+        .context["cl"]
+        .result_count
+        == 0
+    )
 
 
 def test_audit_entries_are_read_only(client, two_communes):
@@ -85,12 +129,16 @@ def test_audit_entries_are_read_only(client, two_communes):
     officer = make_staff(a, "officer")
     login_staff(client, officer)
     client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk]))
-    entry = AuditEntry.objects.get()
-    assert client.post(reverse("admin:dossiers_auditentry_change", args=[entry.pk]), {"what": "x"}).status_code in (403, 302)
+    entry = AuditEntry.objects.get(what="view")
+    assert client.post(
+        reverse("admin:dossiers_auditentry_change", args=[entry.pk]), {"what": "x"}
+    ).status_code in (403, 302)
     assert AuditEntry.objects.get(pk=entry.pk).what == "view"
 
 
-def test_queue_query_count_does_not_grow_with_10000_dossiers(client, two_communes, django_assert_max_num_queries):
+def test_queue_query_count_does_not_grow_with_10000_dossiers(
+    client, two_communes, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -105,8 +153,14 @@ def test_queue_query_count_does_not_grow_with_10000_dossiers(client, two_commune
     Dossier.objects.bulk_create(
         [
             Dossier(
-                code=f"{a.code}-BULK-{i:05d}", procedure_id=mine.procedure_id, applicant_id=mine.applicant_id, agency=a,
-                status=Status.SUBMITTED if i % 3 else Status.PROCESSING, submitted_at=now, acceptance_due_at=now, due_at=now,
+                code=f"{a.code}-BULK-{i:05d}",
+                procedure_id=mine.procedure_id,
+                applicant_id=mine.applicant_id,
+                agency=a,
+                status=Status.SUBMITTED if i % 3 else Status.PROCESSING,
+                submitted_at=now,
+                acceptance_due_at=now,
+                due_at=now,
             )
             for i in range(10000)
         ],
@@ -118,13 +172,21 @@ def test_queue_query_count_does_not_grow_with_10000_dossiers(client, two_commune
     assert response.context["cl"].result_count > 6000
 
 
-def test_forms_are_produced_by_actions_and_downloadable(client, two_communes, django_capture_on_commit_callbacks):
+def test_forms_are_produced_by_actions_and_downloadable(
+    client, two_communes, django_capture_on_commit_callbacks
+):
     from dossiers import processing
 
     a, _b, mine, _theirs = two_communes
     officer = make_staff(a, "officer", full_name="Trần Thị Bình")
     with django_capture_on_commit_callbacks(execute=True):
-        processing.dossier_request_supplement(dossier_id=mine.pk, actor=officer, expected_status=Status.SUBMITTED, missing=["Bản sao giấy khai sinh"], reason="Thiếu")
+        processing.dossier_request_supplement(
+            dossier_id=mine.pk,
+            actor=officer,
+            expected_version=mine.version,
+            missing=["Bản sao giấy khai sinh"],
+            reason="Thiếu",
+        )
     form = mine.files.get(purpose="form02")
     assert form.original_name.startswith("mau-02-") and form.size > 1000
     # The applicant downloads it from their dossier page.
@@ -144,11 +206,14 @@ def test_form06_and_logbook_exports(client, two_communes):
 
     a, _b, mine, _theirs = two_communes
     officer = make_staff(a, "officer")
-    processing.dossier_receive(dossier_id=mine.pk, actor=officer)
+    processing.dossier_receive(dossier_id=mine.pk, actor=officer, expected_version=mine.version)
     login_staff(client, officer)
     pdf = client.get(reverse("admin:dossiers_dossier_form06", args=[mine.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    csv_response = client.get(reverse("admin:dossiers_dossier_logbook"), {"agency": a.pk, "format": "csv", "start": "2000-01-01", "end": "2100-01-01"})
+    csv_response = client.get(
+        reverse("admin:dossiers_dossier_logbook"),
+        {"agency": a.pk, "format": "csv", "start": "2000-01-01", "end": "2100-01-01"},
+    )
     assert mine.code in csv_response.content.decode()
     assert client.get(reverse("admin:dossiers_dossier_logbook"), {"start": "garbage"}).status_code == 200
 
@@ -161,13 +226,37 @@ def test_bulk_assignment(client, two_communes):
     specialist = make_staff(a, "specialist", full_name="Chuyên Viên A")
     second = submitted_to(a)
     for dossier in (mine, second):
-        processing.dossier_receive(dossier_id=dossier.pk, actor=officer)
+        processing.dossier_receive(dossier_id=dossier.pk, actor=officer, expected_version=dossier.version)
     login_staff(client, officer)
     url = reverse("admin:dossiers_dossier_changelist")
     page = client.post(url, {"action": "bulk_assign", "_selected_action": [mine.pk, second.pk]})
-    assert page.status_code == 200 and "Chuyên Viên A" in page.content.decode()
-    client.post(url, {"action": "bulk_assign", "_selected_action": [mine.pk, second.pk], "apply": "1", "assignee": specialist.pk, "department": "Phòng Tư pháp"})
-    assert set(Dossier.objects.filter(pk__in=[mine.pk, second.pk]).values_list("assignee", flat=True)) == {specialist.pk}
+    html = page.content.decode()
+    assert page.status_code == 200 and "Chuyên Viên A" in html
+    versions = {d.pk: Dossier.objects.get(pk=d.pk).version for d in (mine, second)}
+    assert f'name="version_{mine.pk}" value="{versions[mine.pk]}"' in html
+    # One of them changes after the confirmation page was shown: it is left alone, the other is assigned.
+    Dossier.objects.filter(pk=second.pk).update(version=versions[second.pk] + 1)
+    response = client.post(
+        url,
+        {
+            "action": "bulk_assign",
+            "_selected_action": [mine.pk, second.pk],
+            "apply": "1",
+            "assignment": f":{specialist.pk}",
+            **{f"version_{pk}": v for pk, v in versions.items()},
+        },
+        follow=True,
+    )
+    assert Dossier.objects.get(pk=mine.pk).assignee_id == specialist.pk
+    assert Dossier.objects.get(pk=second.pk).assignee_id is None
+    assert "vừa được cập nhật" in response.content.decode()
+    # A malformed assignee is a message, not an error page.
+    bad = client.post(
+        url,
+        {"action": "bulk_assign", "_selected_action": [mine.pk], "apply": "1", "assignment": "abc:x"},
+        follow=True,
+    )
+    assert bad.status_code == 200 and "chọn trong danh sách" in bad.content.decode()
 
 
 def test_images_preview_inline_on_the_desk_pdfs_download(client, two_communes):
@@ -177,13 +266,17 @@ def test_images_preview_inline_on_the_desk_pdfs_download(client, two_communes):
 
     a, _b, mine, _theirs = two_communes
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    image = dossier_services.draft_add_file(dossier=mine, component=None, upload=SimpleUploadedFile("anh.png", png))
+    image = dossier_services.draft_add_file(
+        dossier=mine, component=None, upload=SimpleUploadedFile("anh.png", png)
+    )
     officer = make_staff(a, "officer")
     login_staff(client, officer)
     page = client.get(reverse("admin:dossiers_dossier_change", args=[mine.pk])).content.decode()
     assert f"{image.pk}/?inline=1" in page
     inline = client.get(reverse("admin:dossiers_dossier_file", args=[mine.pk, image.pk]), {"inline": "1"})
-    assert inline["Content-Disposition"] == "inline" and inline["X-Content-Type-Options"] == "nosniff"
+    assert (
+        inline["Content-Disposition"].startswith("inline;") and inline["X-Content-Type-Options"] == "nosniff"
+    )
     pdf = mine.files.exclude(pk=image.pk).first()
     forced = client.get(reverse("admin:dossiers_dossier_file", args=[mine.pk, pdf.pk]), {"inline": "1"})
     assert forced["Content-Disposition"].startswith("attachment;")
@@ -195,3 +288,53 @@ def test_default_queue_is_what_needs_my_action(client, two_communes):
     response = client.get(reverse("admin:dossiers_dossier_changelist"))
     assert response.status_code == 302 and response["Location"].endswith("?queue=mine")
     assert mine.code in client.get(response["Location"]).content.decode()
+
+
+def test_queue_pills_are_counted_by_one_query_and_agree_with_each_list(client, two_communes):
+    """One grouped COUNT for all the pills (not one per queue), and each pill says what its list holds."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from dossiers.admin_queue import QueueFilter, queue_counts, queue_filter
+    from dossiers.selectors import dossiers_for_staff
+
+    a, _b, mine, _theirs = two_communes
+    officer = make_staff(a, "officer")
+    specialist = make_staff(a, "specialist")
+    now = timezone.now()
+    for i, status in enumerate(
+        [Status.SUBMITTED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.RETURNED]
+    ):
+        Dossier.objects.create(
+            code=f"{a.code}-PILL-{i}",
+            procedure_id=mine.procedure_id,
+            applicant_id=mine.applicant_id,
+            agency=a,
+            status=status,
+            processing_step="assigned" if status == Status.PROCESSING else "",
+            assignee=specialist if i % 2 else None,
+            submitted_at=now - timedelta(days=3),
+            acceptance_due_at=now - timedelta(days=2),
+            due_at=now + timedelta(hours=i * 30 - 40),
+        )
+    login_staff(client, officer)
+    url = reverse("admin:dossiers_dossier_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, {"queue": "new"})
+    assert response.status_code == 200
+    counting = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"].upper() and "dossiers_dossier" in q["sql"]
+    ]
+    # The pills' one grouped query and the list's own count; never one COUNT per queue.
+    assert len(counting) == 2, counting
+    keys = [key for key, _label in QueueFilter.lookups(None, None, None)]
+    for user in (officer, specialist):
+        base = dossiers_for_staff(user)
+        one = queue_counts(base, keys, user, now)
+        assert one == {key: queue_filter(base, key, user, now).count() for key in keys}
+    assert sum(one.values()) > 0

@@ -38,7 +38,13 @@ def make(agency, procedure, applicant, *, status, rating=None, **fields):
         anchor = fields.get("received_at") or fields.get("completed_at")
         fields["submitted_at"] = anchor - timedelta(hours=1) if anchor else None
     dossier = Dossier.objects.create(
-        procedure=procedure, applicant=applicant, agency=agency, status=status, code=f"TK-{next(_codes):06d}", delivery="online", **fields
+        procedure=procedure,
+        applicant=applicant,
+        agency=agency,
+        status=status,
+        code=f"TK-{next(_codes):06d}",
+        delivery="online",
+        **fields,
     )
     if rating is not None:
         Rating.objects.create(dossier=dossier, score=rating)
@@ -55,28 +61,128 @@ def world():
     R = Status.RETURNED
     d = {}
     # Agency A, procedure 1: six resolved in March.
-    d["early"] = make(a, p1, user, status=R, received_at=at("2026-03-02"), due_at=at("2026-03-05", "17:00"), completed_at=at("2026-03-04", "10:00"), rating=5)
+    d["early"] = make(
+        a,
+        p1,
+        user,
+        status=R,
+        received_at=at("2026-03-02"),
+        due_at=at("2026-03-05", "17:00"),
+        completed_at=at("2026-03-04", "10:00"),
+        rating=5,
+    )
     # Thu → Tue across the weekend: 3 working days (Fri, Mon, Tue); on the due day, before the hour.
-    d["on_time"] = make(a, p1, user, status=Status.RESULT_READY, received_at=at("2026-03-05"), due_at=at("2026-03-10", "17:00"), completed_at=at("2026-03-10", "16:00"))
-    d["late"] = make(a, p1, user, status=R, received_at=at("2026-03-06"), due_at=at("2026-03-11", "17:00"), completed_at=at("2026-03-12", "09:00"), rating=2)
+    d["on_time"] = make(
+        a,
+        p1,
+        user,
+        status=Status.RESULT_READY,
+        received_at=at("2026-03-05"),
+        due_at=at("2026-03-10", "17:00"),
+        completed_at=at("2026-03-10", "16:00"),
+    )
+    d["late"] = make(
+        a,
+        p1,
+        user,
+        status=R,
+        received_at=at("2026-03-06"),
+        due_at=at("2026-03-11", "17:00"),
+        completed_at=at("2026-03-12", "09:00"),
+        rating=2,
+    )
     # Finished well before the due day, but a second supplement request makes it late.
-    d["second_supplement"] = make(a, p1, user, status=R, received_at=at("2026-03-02"), due_at=at("2026-03-20", "17:00"), completed_at=at("2026-03-09"), supplement_requests=2)
+    d["second_supplement"] = make(
+        a,
+        p1,
+        user,
+        status=R,
+        received_at=at("2026-03-02"),
+        due_at=at("2026-03-20", "17:00"),
+        completed_at=at("2026-03-09"),
+        supplement_requests=2,
+    )
     # Extended (form 04): late, even though the new date was kept.
-    d["extended"] = make(a, p1, user, status=R, received_at=at("2026-03-02"), due_at=at("2026-03-27", "17:00"), completed_at=at("2026-03-16"), extended=True)
+    d["extended"] = make(
+        a,
+        p1,
+        user,
+        status=R,
+        received_at=at("2026-03-02"),
+        due_at=at("2026-03-27", "17:00"),
+        completed_at=at("2026-03-16"),
+        extended=True,
+    )
     # One supplement only: not late. 06:30 local on the due day is the previous day in UTC: still on time, not early.
-    d["one_supplement"] = make(a, p1, user, status=R, received_at=at("2026-03-09"), due_at=at("2026-03-13", "17:00"), completed_at=at("2026-03-13", "06:30"), supplement_requests=1)
+    d["one_supplement"] = make(
+        a,
+        p1,
+        user,
+        status=R,
+        received_at=at("2026-03-09"),
+        due_at=at("2026-03-13", "17:00"),
+        completed_at=at("2026-03-13", "06:30"),
+        supplement_requests=1,
+    )
     # Agency A, February: outside March, inside the month trend.
-    d["february"] = make(a, p1, user, status=R, received_at=at("2026-02-02"), due_at=at("2026-02-05", "17:00"), completed_at=at("2026-02-05", "10:00"), rating=1)
+    d["february"] = make(
+        a,
+        p1,
+        user,
+        status=R,
+        received_at=at("2026-02-02"),
+        due_at=at("2026-02-05", "17:00"),
+        completed_at=at("2026-02-05", "10:00"),
+        rating=1,
+    )
     # Agency B, procedure 2.
-    d["stopped_early"] = make(b, p2, user, status=Status.STOPPED, received_at=at("2026-03-10"), due_at=at("2026-03-20", "17:00"), completed_at=at("2026-03-12"), rating=4)
-    d["refused"] = make(b, p2, user, status=Status.REFUSED, submitted_at=at("2026-03-03", "08:00"), completed_at=at("2026-03-03", "10:00"))
-    d["withdrawn"] = make(b, p2, user, status=Status.WITHDRAWN, received_at=at("2026-03-04"), completed_at=at("2026-03-05"))
-    d["overdue"] = make(b, p2, user, status=Status.PROCESSING, received_at=at("2026-03-16"), due_at=at("2026-03-19", "17:00"))
-    d["waiting"] = make(b, p2, user, status=Status.SUPPLEMENT_REQUESTED, received_at=at("2026-03-16"), due_at=at("2026-03-19", "17:00"), supplement_requests=1)
-    d["not_due"] = make(b, p2, user, status=Status.PROCESSING, received_at=at("2026-03-23"), due_at=at("2026-03-30", "17:00"))
+    d["stopped_early"] = make(
+        b,
+        p2,
+        user,
+        status=Status.STOPPED,
+        received_at=at("2026-03-10"),
+        due_at=at("2026-03-20", "17:00"),
+        completed_at=at("2026-03-12"),
+        rating=4,
+    )
+    d["refused"] = make(
+        b,
+        p2,
+        user,
+        status=Status.REFUSED,
+        submitted_at=at("2026-03-03", "08:00"),
+        completed_at=at("2026-03-03", "10:00"),
+    )
+    d["withdrawn"] = make(
+        b, p2, user, status=Status.WITHDRAWN, received_at=at("2026-03-04"), completed_at=at("2026-03-05")
+    )
+    d["overdue"] = make(
+        b, p2, user, status=Status.PROCESSING, received_at=at("2026-03-16"), due_at=at("2026-03-19", "17:00")
+    )
+    d["waiting"] = make(
+        b,
+        p2,
+        user,
+        status=Status.SUPPLEMENT_REQUESTED,
+        received_at=at("2026-03-16"),
+        due_at=at("2026-03-19", "17:00"),
+        supplement_requests=1,
+    )
+    d["not_due"] = make(
+        b, p2, user, status=Status.PROCESSING, received_at=at("2026-03-23"), due_at=at("2026-03-30", "17:00")
+    )
     d["new"] = make(b, p2, user, status=Status.SUBMITTED, submitted_at=at("2026-03-24"))
     # Agency B, procedure 1: received Friday 27/2, resolved Tuesday 3/3 (2 working days), open at the end of February.
-    d["across_months"] = make(b, p1, user, status=R, received_at=at("2026-02-27"), due_at=at("2026-03-03", "17:00"), completed_at=at("2026-03-03", "11:00"))
+    d["across_months"] = make(
+        b,
+        p1,
+        user,
+        status=R,
+        received_at=at("2026-02-27"),
+        due_at=at("2026-03-03", "17:00"),
+        completed_at=at("2026-03-03", "11:00"),
+    )
     # A draft never counts.
     Dossier.objects.create(procedure=p1, applicant=user, agency=a, status=Status.DRAFT)
     qs = Dossier.objects.filter(agency__in=[a, b])
@@ -94,8 +200,14 @@ def test_summarise_classifies_and_counts_exactly(world):
     assert s["on_time_rate"] == pytest.approx(5 / 8)
     # (2 + 3 + 4 + 5 + 10 + 4) for A, 2 (stopped), 2 (Fri 27/2 → Tue 3/3, weekend skipped)
     assert s["avg_processing_days"] == pytest.approx(32 / 8)
-    assert (s["in_progress"], s["overdue"]) == (4, 1)  # overdue, waiting, not_due, new; only "overdue" is late
-    assert (s["satisfaction_avg"], s["satisfaction_count"]) == (pytest.approx(11 / 3), 3)  # 5, 2, 4; not February's 1
+    assert (s["in_progress"], s["overdue"]) == (
+        4,
+        1,
+    )  # overdue, waiting, not_due, new; only "overdue" is late
+    assert (s["satisfaction_avg"], s["satisfaction_count"]) == (
+        pytest.approx(11 / 3),
+        3,
+    )  # 5, 2, 4; not February's 1
     assert (s["refused"], s["withdrawn"], s["stopped"]) == (1, 1, 1)
     assert s["online_share"] == 1.0
     assert set(s) == set(statistics.METRIC_KEYS)
@@ -120,13 +232,22 @@ def test_early_on_time_late_rules(world):
 
 def test_processing_days_skip_the_weekend(world):
     d = world["d"]
-    s = statistics.summarise(Dossier.objects.filter(pk__in=[d["on_time"].pk, d["across_months"].pk]), **MARCH, now=NOW)
+    s = statistics.summarise(
+        Dossier.objects.filter(pk__in=[d["on_time"].pk, d["across_months"].pk]), **MARCH, now=NOW
+    )
     assert s["avg_processing_days"] == pytest.approx((3 + 2) / 2)
 
 
 def test_in_progress_and_overdue_at_the_end_of_a_past_period(world):
-    february = statistics.summarise(world["qs"], period_start=date(2026, 2, 1), period_end=date(2026, 2, 28), now=NOW)
-    assert (february["received"], february["resolved"], february["in_progress"], february["overdue"]) == (2, 1, 1, 0)
+    february = statistics.summarise(
+        world["qs"], period_start=date(2026, 2, 1), period_end=date(2026, 2, 28), now=NOW
+    )
+    assert (february["received"], february["resolved"], february["in_progress"], february["overdue"]) == (
+        2,
+        1,
+        1,
+        0,
+    )
     # Later, the processing dossier is past its due date; the one waiting for the applicant is not counted.
     later = statistics.summarise(world["qs"], **MARCH, now=at("2026-03-31", "10:00"))
     assert (later["in_progress"], later["overdue"]) == (4, 2)
@@ -141,7 +262,9 @@ def test_empty_queryset_gives_zeros_and_no_rates():
 
 def test_period_must_not_end_before_it_starts():
     with pytest.raises(ValueError):
-        statistics.summarise(Dossier.objects.all(), period_start=date(2026, 3, 2), period_end=date(2026, 3, 1))
+        statistics.summarise(
+            Dossier.objects.all(), period_start=date(2026, 3, 2), period_end=date(2026, 3, 1)
+        )
 
 
 # --- groupings ----------------------------------------------------------------------------------
@@ -176,8 +299,16 @@ def test_by_month(world):
     rows = statistics.by_month(world["qs"], 3, period_end=date(2026, 3, 31), now=NOW)
     assert [r["month"] for r in rows] == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
     january, february, march = rows
-    assert january["received"] == january["resolved"] == january["in_progress"] == 0 and january["online_share"] is None
-    assert (february["received"], february["resolved"], february["on_time"], february["in_progress"]) == (2, 1, 1, 1)
+    assert (
+        january["received"] == january["resolved"] == january["in_progress"] == 0
+        and january["online_share"] is None
+    )
+    assert (february["received"], february["resolved"], february["on_time"], february["in_progress"]) == (
+        2,
+        1,
+        1,
+        1,
+    )
     assert (february["satisfaction_avg"], february["avg_processing_days"]) == (1.0, 3.0)
     summary = statistics.summarise(world["qs"], **MARCH, now=NOW)
     assert {k: march[k] for k in statistics.METRIC_KEYS} == summary
@@ -193,7 +324,11 @@ def test_summarise_query_count_is_constant(world, count, django_assert_max_num_q
     a, p1, user = world["a"], world["p1"], world["user"]
     Dossier.objects.bulk_create(
         Dossier(
-            procedure=p1, applicant=user, agency=a, status=Status.RETURNED, code=f"BULK-{count}-{i}",
+            procedure=p1,
+            applicant=user,
+            agency=a,
+            status=Status.RETURNED,
+            code=f"BULK-{count}-{i}",
             submitted_at=at("2026-03-02", "08:00") + timedelta(days=i % 20),
             received_at=at("2026-03-02") + timedelta(days=i % 20),
             due_at=at("2026-03-06", "17:00") + timedelta(days=i % 20),
@@ -218,11 +353,17 @@ def test_a_dossier_submitted_through_the_real_flow_is_counted():
 
     ensure_default_templates()
     draft, user = ready_draft()
-    dossier = services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True)
+    dossier = services.dossier_submit(
+        dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True
+    )
     now = timezone.now()
-    Dossier.objects.filter(pk=dossier.pk).update(received_at=now - timedelta(days=1), due_at=now - timedelta(hours=1), status=Status.PROCESSING)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        received_at=now - timedelta(days=1), due_at=now - timedelta(hours=1), status=Status.PROCESSING
+    )
     today = timezone.localdate()
-    s = statistics.summarise(Dossier.objects.filter(pk=dossier.pk), period_start=today - timedelta(days=7), period_end=today)
+    s = statistics.summarise(
+        Dossier.objects.filter(pk=dossier.pk), period_start=today - timedelta(days=7), period_end=today
+    )
     assert (s["received"], s["in_progress"], s["overdue"]) == (1, 1, 1)
 
 
@@ -271,9 +412,34 @@ def recent_world():
     p = ProcedureFactory()
     user = UserFactory(full_name=SECRET_NAME, phone="+84912345678", email="bi.mat@example.vn")
     now = timezone.now()
-    make(a, p, user, status=Status.RETURNED, received_at=now - timedelta(days=20), due_at=now - timedelta(days=10), completed_at=now - timedelta(days=15), rating=4)
-    make(a, p, user, status=Status.RETURNED, received_at=now - timedelta(days=20), due_at=now - timedelta(days=10), completed_at=now - timedelta(days=5), rating=2)
-    make(b, p, user, status=Status.PROCESSING, received_at=now - timedelta(days=3), due_at=now + timedelta(days=3))
+    make(
+        a,
+        p,
+        user,
+        status=Status.RETURNED,
+        received_at=now - timedelta(days=20),
+        due_at=now - timedelta(days=10),
+        completed_at=now - timedelta(days=15),
+        rating=4,
+    )
+    make(
+        a,
+        p,
+        user,
+        status=Status.RETURNED,
+        received_at=now - timedelta(days=20),
+        due_at=now - timedelta(days=10),
+        completed_at=now - timedelta(days=5),
+        rating=2,
+    )
+    make(
+        b,
+        p,
+        user,
+        status=Status.PROCESSING,
+        received_at=now - timedelta(days=3),
+        due_at=now + timedelta(days=3),
+    )
     return a, b, idle
 
 
@@ -283,17 +449,26 @@ def test_public_page_shows_rates_per_agency_without_personal_data(client):
     assert response.status_code == 200
     html = response.content.decode()
     rows = {r["agency_id"]: r for r in response.context["agencies"]}
-    assert rows[a.pk]["on_time_rate"] == pytest.approx(0.5) and rows[a.pk]["satisfaction_avg"] == pytest.approx(3.0)
+    assert rows[a.pk]["on_time_rate"] == pytest.approx(0.5) and rows[a.pk][
+        "satisfaction_avg"
+    ] == pytest.approx(3.0)
     assert rows[a.pk]["on_time_bar"] == "stat-w-50"
     assert b.pk in rows and idle.pk not in rows  # only agencies with dossiers
     assert a.name in html and "stat-w-50" in html and idle.name not in html
-    assert SECRET_NAME not in html and "0912345678" not in html and "345678" not in html and "bi.mat" not in html
+    assert (
+        SECRET_NAME not in html and "0912345678" not in html and "345678" not in html and "bi.mat" not in html
+    )
     assert " style=" not in html and "<script>" not in html  # CSP: no inline style, no inline script
 
 
 def test_public_page_survives_bad_parameters(client):
     recent_world()
-    for params in ({"year": "abc", "month": "13"}, {"year": "99999999999999999999"}, {"month": "-1"}, {"year": "2026", "month": "1.5"}):
+    for params in (
+        {"year": "abc", "month": "13"},
+        {"year": "99999999999999999999"},
+        {"month": "-1"},
+        {"year": "2026", "month": "1.5"},
+    ):
         response = client.get(reverse("dossiers:statistics"), params)
         assert response.status_code == 200
         assert response.context["period"].notice

@@ -43,14 +43,17 @@ def test_submit_assigns_code_status_snapshot_event_and_notifies(django_capture_o
     agency = AgencyFactory(code="000.77.01.T24")
     draft, user = ready_draft(agency=agency)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        dossier = services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True)
+        dossier = services.dossier_submit(
+            dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True
+        )
     today = date.today().strftime("%y%m%d")
     assert dossier.code == f"000.77.01.T24-{today}-0001"
     assert dossier.status == Status.SUBMITTED and dossier.acceptance_due_at > dossier.submitted_at
     assert dossier.procedure_snapshot["charge_vnd"] == 8000
     assert DossierEvent.objects.filter(dossier=dossier, to_status=Status.SUBMITTED).count() == 1
     assert Message.objects.filter(event="dossier_submitted", related_label=dossier.code).count() == 1
-    assert len(callbacks) == 1  # one enqueue per message row
+    # After commit: one enqueue per message row, and the applicant's PDF copy of the submission.
+    assert len(callbacks) == 2
 
 
 @pytest.mark.django_db
@@ -59,9 +62,16 @@ def test_same_submission_twice_gives_one_dossier():
     key = uuid.uuid4()
     first = services.dossier_submit(dossier=draft, user=user, submission_key=key, declaration_accepted=True)
     for _ in range(19):  # a retried POST with the same key, or the back button with a new one
-        again = services.dossier_submit(dossier=draft, user=user, submission_key=key, declaration_accepted=True)
+        again = services.dossier_submit(
+            dossier=draft, user=user, submission_key=key, declaration_accepted=True
+        )
         assert again.pk == first.pk and again.code == first.code
-    assert services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True).code == first.code
+    assert (
+        services.dossier_submit(
+            dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True
+        ).code
+        == first.code
+    )
     assert Dossier.objects.filter(applicant=user, status=Status.SUBMITTED).count() == 1
 
 
@@ -80,12 +90,16 @@ def test_incomplete_draft_says_what_is_missing():
     user = UserFactory()
     draft = services.dossier_start(user=user, procedure=procedure)
     with pytest.raises(services.DossierError) as excinfo:
-        services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True)
+        services.dossier_submit(
+            dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True
+        )
     message = str(excinfo.value)
     assert "cơ quan tiếp nhận" in message and "Tờ khai" in message and "cách nhận kết quả" in message
     assert Dossier.objects.get(pk=draft.pk).status == Status.DRAFT
     with pytest.raises(services.DossierError, match="cam đoan"):
-        services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=False)
+        services.dossier_submit(
+            dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=False
+        )
 
 
 @pytest.mark.django_db
@@ -100,7 +114,10 @@ def test_agency_must_implement_the_procedure():
 def test_start_resumes_the_open_draft():
     procedure, _c = make_procedure()
     user = UserFactory()
-    assert services.dossier_start(user=user, procedure=procedure).pk == services.dossier_start(user=user, procedure=procedure).pk
+    assert (
+        services.dossier_start(user=user, procedure=procedure).pk
+        == services.dossier_start(user=user, procedure=procedure).pk
+    )
 
 
 @pytest.mark.django_db
@@ -108,7 +125,11 @@ def test_start_resumes_the_open_draft():
     ("name", "content", "fragment"),
     [
         ("anh.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", "không phải ảnh"),
-        ("ve.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "không phải ảnh"),
+        (
+            "ve.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "không phải ảnh",
+        ),
         ("giay-to.pdf", b"MZ\x90\x00\x03\x00\x00\x00 executable", "không phải ảnh"),
         ("to.html", b"<!doctype html><p>hi", "không phải ảnh"),
     ],
@@ -128,7 +149,9 @@ def test_oversized_and_too_many_files(settings):
     component = draft.procedure.components.first()
     settings.DOSSIER_MAX_FILE_BYTES = 1024
     with pytest.raises(services.DossierError, match="quá giới hạn"):
-        services.draft_add_file(dossier=draft, component=component, upload=SimpleUploadedFile("big.pdf", PDF + b"0" * 2048))
+        services.draft_add_file(
+            dossier=draft, component=component, upload=SimpleUploadedFile("big.pdf", PDF + b"0" * 2048)
+        )
     settings.DOSSIER_MAX_FILE_BYTES = 10 * 1024 * 1024
     settings.DOSSIER_MAX_FILES_PER_COMPONENT = 2
     services.draft_add_file(dossier=draft, component=component, upload=SimpleUploadedFile("b.pdf", PDF))
@@ -143,7 +166,9 @@ def test_oversized_and_too_many_files(settings):
 @pytest.mark.django_db
 def test_path_traversal_name_is_never_used_on_disk():
     draft, _user = ready_draft()
-    stored = services.draft_add_file(dossier=draft, component=None, upload=SimpleUploadedFile("../../etc/passwd.png", PNG))
+    stored = services.draft_add_file(
+        dossier=draft, component=None, upload=SimpleUploadedFile("../../etc/passwd.png", PNG)
+    )
     assert stored.original_name == "passwd.png"
     assert ".." not in stored.file.name and "passwd" not in stored.file.name
     assert stored.file.name.startswith(f"dossiers/{draft.uuid.hex}/") and stored.kind == "png"
@@ -152,10 +177,17 @@ def test_path_traversal_name_is_never_used_on_disk():
 @pytest.mark.django_db
 def test_withdraw_before_processing_only():
     draft, user = ready_draft()
-    dossier = services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True)
-    assert services.dossier_withdraw(dossier=dossier, user=user, reason="Nộp nhầm").status == Status.WITHDRAWN
-    with pytest.raises(services.DossierError):
-        services.dossier_withdraw(dossier=dossier, user=user, reason="lần nữa")
+    dossier = services.dossier_submit(
+        dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True
+    )
+    withdrawn = services.dossier_withdraw(
+        dossier=dossier, user=user, reason="Nộp nhầm", expected_version=dossier.version
+    )
+    assert withdrawn.status == Status.WITHDRAWN
+    with pytest.raises(services.DossierError, match="không rút trực tuyến"):
+        services.dossier_withdraw(
+            dossier=withdrawn, user=user, reason="lần nữa", expected_version=withdrawn.version
+        )
 
 
 @pytest.mark.django_db
@@ -176,8 +208,12 @@ needs_server_db = pytest.mark.skipif(
 
 @needs_server_db
 @pytest.mark.django_db(transaction=True)
-def test_parallel_submissions_get_distinct_consecutive_codes():
+def test_parallel_submissions_get_distinct_consecutive_codes(monkeypatch):
     """50 citizens submit to one agency at once: 50 codes, 0001…0050, no gaps, no duplicates."""
+    # The applicant's PDF copy is a worker's job after commit: here only that each submission asked
+    # for one counts (50 renderings in 10 threads would only measure WeasyPrint under the GIL).
+    copies_for: list[int] = []
+    monkeypatch.setattr("dossiers.submission_copy.enqueue", lambda pk, languages: copies_for.append(pk))
     agency = AgencyFactory(code="000.88.01.T24")
     procedure, component = make_procedure(agency)
     drafts = [ready_draft(procedure=procedure, component=component) for _ in range(50)]
@@ -189,7 +225,11 @@ def test_parallel_submissions_get_distinct_consecutive_codes():
         try:
             barrier.wait(timeout=30)
             for draft, user in batch:
-                codes.append(services.dossier_submit(dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True).code)
+                codes.append(
+                    services.dossier_submit(
+                        dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True
+                    ).code
+                )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -203,6 +243,7 @@ def test_parallel_submissions_get_distinct_consecutive_codes():
     assert not errors, errors
     today = date.today().strftime("%y%m%d")
     assert sorted(codes) == [f"000.88.01.T24-{today}-{n:04d}" for n in range(1, 51)]
+    assert sorted(copies_for) == sorted(draft.pk for draft, _ in drafts)
 
 
 @needs_server_db
@@ -217,7 +258,11 @@ def test_same_submission_posted_from_20_threads_gives_one_dossier():
     def worker():
         try:
             barrier.wait(timeout=30)
-            results.append(services.dossier_submit(dossier=draft, user=user, submission_key=key, declaration_accepted=True).code)
+            results.append(
+                services.dossier_submit(
+                    dossier=draft, user=user, submission_key=key, declaration_accepted=True
+                ).code
+            )
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
         finally:

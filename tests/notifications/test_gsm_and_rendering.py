@@ -50,5 +50,7 @@ def test_render_placeholders_and_escaping():
 
 def test_no_template_language_reaches_the_context():
     # Only {{ name }} exists: tags and attribute lookups are plain text, never evaluated.
-    assert rendering.render("{% debug %}{{ user.password }}", {"user": "x"}) == "{% debug %}{{ user.password }}"
+    assert (
+        rendering.render("{% debug %}{{ user.password }}", {"user": "x"}) == "{% debug %}{{ user.password }}"
+    )
     assert rendering.unknown_placeholders("{{ code }} {{ secret_key }}") == {"secret_key"}

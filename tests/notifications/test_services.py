@@ -7,12 +7,18 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.constants import TRANSITIONS, Channel, FailureKind, Preference, Status, can_transition
-from notifications.models import ContactPreference, DeliveryReceipt, Message, SimulatedSms
+from notifications.models import ContactPreference, DeliveryReceipt, Message
 from notifications.providers.base import PermanentFailure, SendResult, TemporaryFailure
+from notifications.providers.sms_simulator.models import SimulatedSms
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-CONTEXT = {"dossier_code": "000.21.01.H24-261122-0001", "procedure_name": "Đăng ký khai sinh", "agency_name": "UBND Phường Kinh Bắc", "link": "https://x/"}
+CONTEXT = {
+    "dossier_code": "000.21.01.H24-261122-0001",
+    "procedure_name": "Đăng ký khai sinh",
+    "agency_name": "UBND Phường Kinh Bắc",
+    "link": "https://x/",
+}
 
 
 def test_transition_table_is_closed():
@@ -51,28 +57,48 @@ def test_notify_runs_through_to_delivered_in_process(citizen, django_capture_on_
     assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<{email.uuid}@")
 
 
-@pytest.mark.parametrize(("preference", "channels"), [(Preference.SMS, {"sms"}), (Preference.EMAIL, {"email"}), (Preference.BOTH, {"sms", "email"})])
+@pytest.mark.parametrize(
+    ("preference", "channels"),
+    [(Preference.SMS, {"sms"}), (Preference.EMAIL, {"email"}), (Preference.BOTH, {"sms", "email"})],
+)
 def test_preferences(citizen, preference, channels):
     ContactPreference.objects.create(user=citizen, channels=preference)
-    assert {m.channel for m in services.notify(event="dossier_received", context=CONTEXT, user=citizen)} == channels
+    assert {
+        m.channel for m in services.notify(event="dossier_received", context=CONTEXT, user=citizen)
+    } == channels
 
 
 def test_missing_address_falls_back_to_the_other_channel():
     user = UserFactory(phone="", email="only@example.vn")
     ContactPreference.objects.create(user=user, channels=Preference.SMS)
-    assert [m.channel for m in services.notify(event="dossier_received", context=CONTEXT, user=user)] == [Channel.EMAIL]
+    assert [m.channel for m in services.notify(event="dossier_received", context=CONTEXT, user=user)] == [
+        Channel.EMAIL
+    ]
 
 
 def test_security_code_goes_only_to_the_channel_being_verified(citizen):
     ContactPreference.objects.create(user=citizen, channels=Preference.EMAIL)
-    messages = services.notify(event="security_code", context={"code": "123456", "minutes": 10}, user=citizen, phone="+84987654321", channels=[Channel.SMS], security=True)
+    messages = services.notify(
+        event="security_code",
+        context={"code": "123456", "minutes": 10},
+        user=citizen,
+        phone="+84987654321",
+        channels=[Channel.SMS],
+        security=True,
+    )
     assert [(m.channel, m.recipient) for m in messages] == [(Channel.SMS, "+84987654321")]
     assert "123456" in messages[0].body_text
 
 
 def test_security_code_is_redacted_once_sent(citizen, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(event="security_code", context={"code": "654321", "minutes": 10}, user=citizen, channels=[Channel.SMS], security=True)
+        services.notify(
+            event="security_code",
+            context={"code": "654321", "minutes": 10},
+            user=citizen,
+            channels=[Channel.SMS],
+            security=True,
+        )
     message = Message.objects.get()
     assert message.status == Status.DELIVERED
     assert "654321" not in message.body_text
@@ -85,13 +111,22 @@ def test_unknown_event_raises(citizen):
 
 
 def _queued(**kwargs) -> Message:
-    defaults = {"channel": Channel.SMS, "recipient": "+84912345678", "event": "dossier_received", "body_text": "x", "next_attempt_at": timezone.now()}
+    defaults = {
+        "channel": Channel.SMS,
+        "recipient": "+84912345678",
+        "event": "dossier_received",
+        "body_text": "x",
+        "next_attempt_at": timezone.now(),
+    }
     return Message.objects.create(**{**defaults, **kwargs})
 
 
 def test_claim_is_idempotent():
     message = _queued()
-    with mock.patch("notifications.providers.sms_simulator.SimulatorSmsProvider.send", return_value=SendResult("p-1")) as send:
+    with mock.patch(
+        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send",
+        return_value=SendResult("p-1"),
+    ) as send:
         first = services.message_send(message.pk)
         second = services.message_send(message.pk)  # a duplicated or redelivered task
     assert first.status == Status.SENT and second is None
@@ -129,7 +164,10 @@ def test_temporary_failure_past_the_window_fails():
 
 def test_unexpected_provider_crash_is_retried_as_technical():
     message = _queued()
-    with mock.patch("notifications.providers.sms_simulator.SimulatorSmsProvider.send", side_effect=KeyError("boom")):
+    with mock.patch(
+        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send",
+        side_effect=KeyError("boom"),
+    ):
         outcome = services.message_send(message.pk)
     assert outcome.status == Status.QUEUED
     assert Message.objects.get(pk=message.pk).last_error == "technical: KeyError"
@@ -166,7 +204,13 @@ def test_temporary_failure_by_receipt_is_final_without_fallback(django_capture_o
 def test_security_codes_never_fall_back(django_capture_on_commit_callbacks):
     user = UserFactory(phone="+84999000005", email="x@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(event="security_code", context={"code": "111111", "minutes": 10}, user=user, channels=[Channel.SMS], security=True)
+        services.notify(
+            event="security_code",
+            context={"code": "111111", "minutes": 10},
+            user=user,
+            channels=[Channel.SMS],
+            security=True,
+        )
     assert not Message.objects.filter(channel=Channel.EMAIL).exists()
 
 
@@ -220,14 +264,26 @@ def test_receipts_once_and_never_backwards():
     message.refresh_from_db()
     assert message.status == Status.DELIVERED
     assert DeliveryReceipt.objects.filter(provider="simulator").count() == 2
-    assert services.receipts_apply(provider="simulator", receipts=[Receipt(event_id="e3", status="delivered", provider_message_id="nope")]).unknown == 1
+    assert (
+        services.receipts_apply(
+            provider="simulator",
+            receipts=[Receipt(event_id="e3", status="delivered", provider_message_id="nope")],
+        ).unknown
+        == 1
+    )
 
 
 def test_provider_permanent_error_class_is_permanent():
     message = _queued()
-    with mock.patch("notifications.providers.sms_simulator.SimulatorSmsProvider.send", side_effect=PermanentFailure("rejected")):
+    with mock.patch(
+        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send",
+        side_effect=PermanentFailure("rejected"),
+    ):
         assert services.message_send(message.pk).status == Status.FAILED
-    with mock.patch("notifications.providers.sms_simulator.SimulatorSmsProvider.send", side_effect=TemporaryFailure("busy")):
+    with mock.patch(
+        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send",
+        side_effect=TemporaryFailure("busy"),
+    ):
         other = _queued()
         assert services.message_send(other.pk).status == Status.QUEUED
 
@@ -272,7 +328,10 @@ def test_beat_schedule_has_the_sweeper_and_reminders(settings):
 def test_lost_receipt_is_recovered_by_the_sweep(django_capture_on_commit_callbacks):
     message = _queued(recipient="+84912345681")
     # The receipt is lost (a worker killed after the gateway accepted the SMS).
-    with mock.patch("notifications.tasks.simulator_deliver_receipt.delay"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("notifications.providers.sms_simulator.tasks.simulator_deliver_receipt.delay"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.message_send(message.pk)
     assert Message.objects.get(pk=message.pk).status == Status.SENT
     Message.objects.filter(pk=message.pk).update(sent_at=timezone.now() - timedelta(minutes=20))
@@ -284,9 +343,14 @@ def test_lost_receipt_is_recovered_by_the_sweep(django_capture_on_commit_callbac
 
 def test_resubmitted_sms_gets_its_receipt_again(django_capture_on_commit_callbacks):
     message = _queued(recipient="+84912345682")
-    with mock.patch("notifications.tasks.simulator_deliver_receipt.delay"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("notifications.providers.sms_simulator.tasks.simulator_deliver_receipt.delay"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.message_send(message.pk)
-    Message.objects.filter(pk=message.pk).update(status=Status.QUEUED, next_attempt_at=timezone.now())  # a sweep reset
+    Message.objects.filter(pk=message.pk).update(
+        status=Status.QUEUED, next_attempt_at=timezone.now()
+    )  # a sweep reset
     with django_capture_on_commit_callbacks(execute=True):
         services.message_send(message.pk)
     assert Message.objects.get(pk=message.pk).status == Status.DELIVERED
@@ -296,10 +360,21 @@ def test_resubmitted_sms_gets_its_receipt_again(django_capture_on_commit_callbac
 def test_fallback_email_says_the_same_as_the_failed_sms(django_capture_on_commit_callbacks):
     user = UserFactory(phone="+84999000005", email="fallback2@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(event="dossier_received", context={**CONTEXT, "due_date": "27/11/2026"}, user=user, channels=[Channel.SMS])
+        services.notify(
+            event="dossier_received",
+            context={**CONTEXT, "due_date": "27/11/2026"},
+            user=user,
+            channels=[Channel.SMS],
+        )
     email = Message.objects.get(channel=Channel.EMAIL)
     assert "Đăng ký khai sinh" in email.body_text and "27/11/2026" in email.body_text
     assert "000.21.01.H24-261122-0001" in email.subject
     # Security codes never keep their values.
-    code = services.notify(event="security_code", context={"code": "135790", "minutes": 10}, user=user, channels=[Channel.SMS], security=True)[0]
+    code = services.notify(
+        event="security_code",
+        context={"code": "135790", "minutes": 10},
+        user=user,
+        channels=[Channel.SMS],
+        security=True,
+    )[0]
     assert code.context == {}

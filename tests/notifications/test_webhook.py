@@ -18,13 +18,22 @@ def _secret(settings):
 
 @pytest.fixture
 def sent_sms():
-    return Message.objects.create(channel=Channel.SMS, recipient="+84912345678", event="x", body_text="x", status=Status.SENT, provider_message_id="gw-1")
+    return Message.objects.create(
+        channel=Channel.SMS,
+        recipient="+84912345678",
+        event="x",
+        body_text="x",
+        status=Status.SENT,
+        provider_message_id="gw-1",
+    )
 
 
 def post(client, body, signature=None, provider="http"):
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     headers = {"HTTP_X_SIGNATURE": signature if signature is not None else sign(SECRET, raw)}
-    return client.post(reverse("notifications:sms_webhook", args=[provider]), raw, content_type="application/json", **headers)
+    return client.post(
+        reverse("notifications:sms_webhook", args=[provider]), raw, content_type="application/json", **headers
+    )
 
 
 def test_valid_receipt_marks_delivered(client, sent_sms):
@@ -36,14 +45,18 @@ def test_valid_receipt_marks_delivered(client, sent_sms):
 
 @pytest.mark.parametrize("signature", ["", "00" * 32, sign("wrong-secret", b"{}")])
 def test_bad_signature_is_rejected_and_changes_nothing(client, sent_sms, signature):
-    response = post(client, {"event_id": "r1", "message_id": "gw-1", "status": "delivered"}, signature=signature)
+    response = post(
+        client, {"event_id": "r1", "message_id": "gw-1", "status": "delivered"}, signature=signature
+    )
     assert response.status_code == 403
     assert Message.objects.get(pk=sent_sms.pk).status == Status.SENT
     assert not DeliveryReceipt.objects.exists()
 
 
 def test_signature_covers_the_exact_body(client, sent_sms):
-    body = json.dumps({"event_id": "r1", "message_id": "gw-1", "status": "failed", "permanent": True}).encode()
+    body = json.dumps(
+        {"event_id": "r1", "message_id": "gw-1", "status": "failed", "permanent": True}
+    ).encode()
     tampered = body.replace(b"failed", b"delivered").replace(b"true", b"false")
     assert post(client, tampered, signature=sign(SECRET, body)).status_code == 403
 
@@ -63,7 +76,14 @@ def test_final_status_never_moves_backwards(client, sent_sms):
 
 
 def test_shuffled_replayed_batch(client, sent_sms):
-    other = Message.objects.create(channel=Channel.SMS, recipient="+84912345679", event="x", body_text="x", status=Status.SENT, provider_message_id="gw-2")
+    other = Message.objects.create(
+        channel=Channel.SMS,
+        recipient="+84912345679",
+        event="x",
+        body_text="x",
+        status=Status.SENT,
+        provider_message_id="gw-2",
+    )
     batch = [
         {"event_id": "b2", "message_id": "gw-2", "status": "failed", "permanent": False, "error": "absent"},
         {"event_id": "b1", "message_id": "gw-1", "status": "delivered"},
@@ -75,7 +95,15 @@ def test_shuffled_replayed_batch(client, sent_sms):
     assert Message.objects.get(pk=other.pk).status == Status.FAILED  # first final word wins
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", json.dumps({"status": "delivered"}).encode(), json.dumps({"event_id": "x", "status": "weird"}).encode()])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[1, 2]",
+        json.dumps({"status": "delivered"}).encode(),
+        json.dumps({"event_id": "x", "status": "weird"}).encode(),
+    ],
+)
 def test_malformed_bodies_are_400(client, body):
     assert post(client, body).status_code == 400
 
@@ -87,4 +115,9 @@ def test_unknown_provider_is_404_and_get_is_405(client):
 
 def test_production_without_secret_refuses_everything(client, settings, sent_sms):
     settings.SMS_WEBHOOK_SECRET = ""
-    assert post(client, {"event_id": "r1", "message_id": "gw-1", "status": "delivered"}, signature=sign("", b"x")).status_code == 403
+    assert (
+        post(
+            client, {"event_id": "r1", "message_id": "gw-1", "status": "delivered"}, signature=sign("", b"x")
+        ).status_code
+        == 403
+    )

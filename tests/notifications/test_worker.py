@@ -44,7 +44,8 @@ from django.db.models import Sum
 
 from notifications import services
 from notifications.constants import Channel, Status
-from notifications.models import DeliveryReceipt, Message, SimulatedSms
+from notifications.models import DeliveryReceipt, Message
+from notifications.providers.sms_simulator.models import SimulatedSms
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -111,7 +111,14 @@ def _change_payload(procedure, **overrides):
         "for_citizens": "on",
     }
     for prefix in ("steps", "methods", "components", "legal_bases"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": 0,
+                f"{prefix}-INITIAL_FORMS": 0,
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
     data.update(overrides)
     return data
 
@@ -144,7 +151,11 @@ def test_fee_fix_is_versioned_and_rich_text_sanitised(client, publisher_a, proce
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     own.refresh_from_db()
     assert own.requirements.startswith("<p>Có <strong>CCCD</strong></p>")
-    assert "script" not in own.requirements and "onclick" not in own.requirements and "javascript" not in own.requirements
+    assert (
+        "script" not in own.requirements
+        and "onclick" not in own.requirements
+        and "javascript" not in own.requirements
+    )
     assert own.methods.get().charge_vnd == 8000
     assert own.methods.get().history.count() == 1
     history = client.get(reverse("admin:procedures_procedure_history", args=[own.pk]))
@@ -169,7 +180,7 @@ def _docx_bytes():
     ("filename", "content", "ok"),
     [
         ("to-khai.pdf", _pdf_bytes(), True),
-        ("to-khai.docx", _docx_bytes(), True),
+        ("to-khai.docx", _docx_bytes(), False),  # Word files are refused: templates are PDF only
         ("to-khai.pdf", b"MZ\x90\x00 this is an executable", False),
         ("to-khai.docx", b"<html><script>alert(1)</script></html>", False),
         ("anh.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script>", False),
@@ -187,7 +198,9 @@ def test_template_upload_checked_by_content(client, publisher_a, procedures, fil
             "components-0-originals": 1,
             "components-0-copies": 0,
             "components-0-required": "on",
-            "components-0-template_file": SimpleUploadedFile(filename, content, content_type="application/pdf"),
+            "components-0-template_file": SimpleUploadedFile(
+                filename, content, content_type="application/pdf"
+            ),
         },
     )
     response = client.post(url, payload)
@@ -199,7 +212,7 @@ def test_template_upload_checked_by_content(client, publisher_a, procedures, fil
         assert component.template_filename == filename
     else:
         assert response.status_code == 200
-        assert "PDF, DOCX hoặc DOC" in response.content.decode()
+        assert "Tệp mẫu phải là PDF" in response.content.decode()
         assert not own.components.exists()
 
 
@@ -225,7 +238,8 @@ def test_template_upload_size_limit(client, publisher_a, procedures, settings):
 def test_csv_export(client, publisher_a, procedures):
     own = procedures[0]
     response = client.post(
-        reverse("admin:procedures_procedure_changelist"), {"action": "export_csv", "_selected_action": [own.pk, procedures[1].pk]}
+        reverse("admin:procedures_procedure_changelist"),
+        {"action": "export_csv", "_selected_action": [own.pk, procedures[1].pk]},
     )
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
@@ -241,7 +255,9 @@ def test_citizen_cannot_reach_admin(client):
 
 def test_admin_smoke_every_page(client, django_user_model):
     """Every registered model: changelist, add form, and one change form render for a superuser."""
-    admin_user = django_user_model.objects.create_superuser("root-smoke", "root@example.vn", "mat-khau-rat-dai-123")
+    admin_user = django_user_model.objects.create_superuser(
+        "root-smoke", "root@example.vn", "mat-khau-rat-dai-123"
+    )
     login_staff(client, admin_user)
     procedure = Procedure.objects.filter(is_detailed=True).first()
     ComponentFactory(procedure=procedure)

@@ -35,7 +35,9 @@ def test_rerun_creates_no_duplicates(export_dir):
 
 def test_newer_export_updates_in_place(export_dir):
     path = export_dir / "procedures.csv"
-    text = path.read_text(encoding="utf-8").replace("1.004194,Đăng ký tạm trú,", "1.004194,Đăng ký tạm trú (sửa đổi),")
+    text = path.read_text(encoding="utf-8").replace(
+        "1.004194,Đăng ký tạm trú,", "1.004194,Đăng ký tạm trú (sửa đổi),"
+    )
     path.write_text(text + "9.999999,Thủ tục mới hoàn toàn,1,0,0,5\n", encoding="utf-8")
     report = import_catalogue(export_dir)
     assert report.created == 1
@@ -76,7 +78,9 @@ def test_missing_column_and_bad_encoding(export_dir):
 
 
 def test_non_utf8_file(export_dir):
-    (export_dir / "procedures.csv").write_bytes(b"code,name,for_citizens,for_businesses,vertical,weight\n1.1,\xff\xfe,1,0,0,1\n")
+    (export_dir / "procedures.csv").write_bytes(
+        b"code,name,for_citizens,for_businesses,vertical,weight\n1.1,\xff\xfe,1,0,0,1\n"
+    )
     with pytest.raises(CatalogueImportError) as excinfo:
         import_catalogue(export_dir)
     assert "UTF-8" in str(excinfo.value.errors[0])

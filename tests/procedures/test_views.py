@@ -96,7 +96,14 @@ def test_detail_main_action_depends_on_level(client, level, expected, absent):
 def test_detail_of_full_demo_procedure_has_every_section(client):
     response = client.get(reverse("procedures:detail", args=["1.000894"]))
     html = response.content.decode()
-    for heading in ["Trình tự thực hiện", "Cách thức, thời hạn, phí và lệ phí", "Thành phần hồ sơ", "Cơ quan thực hiện", "Căn cứ pháp lý", "Kết quả thực hiện"]:
+    for heading in [
+        "Trình tự thực hiện",
+        "Cách thức, thời hạn, phí và lệ phí",
+        "Thành phần hồ sơ",
+        "Cơ quan thực hiện",
+        "Căn cứ pháp lý",
+        "Kết quả thực hiện",
+    ]:
         assert heading in html, heading
     assert "Luật Hộ tịch" in html
 
@@ -133,7 +140,10 @@ def test_template_of_draft_procedure_is_404(client):
 def test_template_of_other_procedure_is_404(client):
     marriage = Procedure.objects.get(code="1.000894")
     component = marriage.components.exclude(template_file="").first()
-    assert client.get(reverse("procedures:template_download", args=["1.001193", component.pk])).status_code == 404
+    assert (
+        client.get(reverse("procedures:template_download", args=["1.001193", component.pk])).status_code
+        == 404
+    )
 
 
 def test_agencies(client):

@@ -18,7 +18,7 @@ import segno
 from django.utils.safestring import SafeData, mark_safe
 from PIL import Image
 
-from portal import pdf
+from core import pdf
 
 LOOKUP_URL = "https://dichvucong.bacninh.gov.vn/tra-cuu/000.00.27.H03-261122-0001"
 STRESS_LINE = (
@@ -81,7 +81,7 @@ def page_count(pdf_bytes: bytes) -> int:
 
 
 class FetchSpy:
-    """Wraps portal.pdf.open_static_url and records what the fetcher served or refused."""
+    """Wraps core.pdf.open_static_url and records what the fetcher served or refused."""
 
     def __init__(self, monkeypatch):
         self.served: list[str] = []
@@ -216,9 +216,9 @@ def test_s6_hostile_urls_are_refused_not_fetched(hostile_template, monkeypatch, 
     assert all(url.startswith(pdf.INTERNAL_BASE_URL + "static/") for url in spy.served)
     assert not any("passwd" in url for url in spy.served)
 
-    messages = [r.getMessage() for r in caplog.records if r.name == "portal.pdf"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "core.pdf"]
     assert len(messages) == len(spy.refused)
-    assert all(r.levelno == logging.WARNING for r in caplog.records if r.name == "portal.pdf")
+    assert all(r.levelno == logging.WARNING for r in caplog.records if r.name == "core.pdf")
     assert not any("s3cret" in m or "token=" in m for m in messages), messages
     # WeasyPrint's own "Failed to load … at <url>" errors are redacted the same way.
     weasyprint_messages = [r.getMessage() for r in caplog.records if r.name == "weasyprint"]
@@ -252,7 +252,7 @@ def test_s6_hostile_urls_are_refused_not_fetched(hostile_template, monkeypatch, 
     ],
 )
 def test_policy_refuses(url, caplog):
-    with caplog.at_level(logging.WARNING, logger="portal.pdf"), pytest.raises(pdf.URLRefused):
+    with caplog.at_level(logging.WARNING, logger="core.pdf"), pytest.raises(pdf.URLRefused):
         pdf.open_static_url(url, pdf.static_prefixes())
     assert caplog.records[-1].levelno == logging.WARNING
 
@@ -268,7 +268,7 @@ def test_policy_serves_static_files_and_logs_without_query(caplog):
     )
     assert body[:4] == b"\x00\x01\x00\x00" and content_type == "font/ttf"
 
-    with caplog.at_level(logging.WARNING, logger="portal.pdf"), pytest.raises(pdf.URLRefused):
+    with caplog.at_level(logging.WARNING, logger="core.pdf"), pytest.raises(pdf.URLRefused):
         pdf.open_static_url("https://user:pw@internal.example:8443/a/b?token=s3cret#f", pdf.static_prefixes())
     assert caplog.records[-1].getMessage().endswith("https://internal.example:8443/a/b")
     assert "pw" not in caplog.records[-1].getMessage()
@@ -316,7 +316,7 @@ def test_nfc_context_keeps_structure_and_safety():
 
 
 def test_importing_the_module_does_not_import_weasyprint():
-    code = "import django, sys; django.setup(); import portal.pdf; sys.exit('weasyprint' in sys.modules)"
+    code = "import django, sys; django.setup(); import core.pdf; sys.exit('weasyprint' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=Path(__file__).resolve().parents[2],

@@ -37,18 +37,26 @@ def test_healthz_broker_down_is_reported_not_fatal(client, settings):
     assert response.json()["status"] == "degraded"
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL"]
+)
 def test_production_settings_require_secrets(missing):
     env = {
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "DJANGO_SECRET_KEY": "x" * 60,
         "DJANGO_ALLOWED_HOSTS": "example.vn",
         "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
+        "EMAIL_URL": "smtp://relay.example.vn:25",
+        "SMS_PROVIDER": "http",
         "PATH": "/usr/bin:/bin",
     }
     del env[missing]
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert f"{missing} must be set in production" in result.stderr

@@ -1,6 +1,6 @@
 import pytest
 
-from portal.text import fold, fold_words, nfc
+from core.text import fold, fold_words, nfc
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,111 @@
+"""Anonymous catalogue pages from the cache (procedures.page_cache): served without touching the
+database, revalidated by ETag, invalidated by a publication, per language, never for signed-in people,
+and never carrying a cookie or a visitor's own CSRF token."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import AgencyFactory, ProcedureFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    agency = AgencyFactory(name="Ủy ban nhân dân xã Hòa Bình")
+    procedure = ProcedureFactory(name="Đăng ký khai sinh")
+    procedure.agencies.add(agency)
+    return procedure, agency
+
+
+def _urls(procedure, agency):
+    return [
+        reverse("home"),
+        reverse("procedures:list") + "?q=khai+sinh",
+        reverse("procedures:detail", args=[procedure.code]),
+        reverse("procedures:agency_detail", args=[agency.code]),
+    ]
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, catalogue):
+    for url in _urls(*catalogue):
+        first = client.get(url)
+        assert first.status_code == 200
+        assert first["Cache-Control"] == "public, max-age=300" and first["ETag"]
+        assert not first.cookies, url  # nothing of this visitor's own: no CSRF cookie, no session
+        with CaptureQueriesContext(connection) as captured:
+            second = client.get(url)
+        assert len(captured.captured_queries) == 0, url
+        assert second.content == first.content and second["ETag"] == first["ETag"]
+
+
+def test_matching_etag_is_answered_304(client, catalogue):
+    url = reverse("procedures:detail", args=[catalogue[0].code])
+    etag = client.get(url)["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def test_a_publication_invalidates_the_cached_pages(client, catalogue):
+    procedure, _agency = catalogue
+    url = reverse("procedures:detail", args=[procedure.code])
+    before = client.get(url)
+    procedure.name = "Đăng ký khai sinh có yếu tố nước ngoài"
+    procedure.save()  # the catalogue version moves on
+    after = client.get(url)
+    assert "có yếu tố nước ngoài" in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+def test_each_language_has_its_own_cached_page(client, catalogue):
+    vietnamese = client.get("/")
+    english = Client()
+    english.cookies["django_language"] = "en"
+    page = english.get("/")
+    assert 'lang="en"' in page.content.decode() and 'lang="en"' not in vietnamese.content.decode()[:300]
+    assert page["ETag"] != vietnamese["ETag"]
+    assert 'lang="vi"' in client.get("/").content.decode()[:300]
+
+
+def test_signed_in_people_are_never_served_nor_stored(client, catalogue):
+    url = reverse("procedures:detail", args=[catalogue[0].code])
+    anonymous = client.get(url)
+    person = Client()
+    person.force_login(UserFactory(full_name="Lê Thị Mai"))
+    mine = person.get(url)
+    assert "Đăng xuất" in mine.content.decode() and "Đăng xuất" not in anonymous.content.decode()
+    assert "private" in mine["Cache-Control"] and "public" not in mine["Cache-Control"]
+    assert "ETag" not in mine or mine["ETag"] != anonymous["ETag"]
+    # And what a signed-in person saw is never given to the next anonymous visitor.
+    assert "Đăng xuất" not in Client().get(url).content.decode()
+
+
+def test_the_language_form_works_without_a_token(catalogue):
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get("/").content.decode()
+    assert "csrfmiddlewaretoken" not in page
+    response = strict.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+
+
+def test_a_visitor_with_messages_gets_an_uncached_private_page(client, catalogue):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    url = reverse("home")
+    assert client.get(url).status_code == 200  # cached for anonymous visitors
+    # A message waiting for this visitor (as after signing out): shown to them, not from the cache.
+    store, carrier = CookieStorage(HttpRequest()), HttpResponse()
+    store.add(constants.INFO, "Bạn đã đăng xuất.")
+    store.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    page = client.get(url)
+    assert "Bạn đã đăng xuất." in page.content.decode()
+    assert "private" in page["Cache-Control"]
+    assert "Bạn đã đăng xuất." not in Client().get(url).content.decode()
