@@ -1,5 +1,6 @@
-# Production image: gunicorn (web), celery worker and beat all run from it (see docker-compose.yml).
-FROM python:3.11-slim-bookworm
+# Production image: gunicorn (web), celery worker and beat and the migrate one-shot all run from it,
+# built once as ${PORTAL_IMAGE} (see docker-compose.yml).
+FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -23,9 +24,11 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 # collectstatic needs settings to import; these build-time values are never used at run time.
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    EMAIL_URL=smtp://build-only:25 ALLOW_SIMULATORS=true \
     python manage.py collectstatic --noinput -v0
 
 RUN useradd --system --uid 10001 portal && mkdir -p /app/var && chown portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, timeouts, max-requests and the JSON access log: gunicorn.conf.py.
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi:application"]

@@ -5,22 +5,26 @@ PORT ?= 8000
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
+# pytest-xdist processes for make test: one per core; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
-.PHONY: setup run test lint format migrate demo worker beat bench messages clean
+.PHONY: setup run test lint format migrate demo worker beat bench messages clean stack battery
 
 setup: ## venv, dependencies, system packages, database and demo data (idempotent)
 	@./scripts/setup.sh
 	@DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) migrate --noinput -v0
 	@DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) load_demo --quiet-accounts
 
+# Links in SMS, email and QR codes follow the address the portal is served on, unless PORTAL_BASE_URL is given.
+run: export PORTAL_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: setup ## serve the portal with demo data on http://$(HOST):$(PORT)
 	@DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) load_demo
-	@echo "==> Cổng Dịch vụ công: http://$(HOST):$(PORT)/   quản trị: http://$(HOST):$(PORT)/admin/"
+	@echo "==> Cổng Dịch vụ công: http://$(HOST):$(PORT)/   quản trị: http://$(HOST):$(PORT)/admin/   (liên kết trong tin nhắn: $$PORTAL_BASE_URL)"
 	@DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) runserver $(HOST):$(PORT)
 
-test: ## the whole test suite (SQLite unless DATABASE_URL is set; browser tests when Chromium is present)
-	@./scripts/setup.sh
-	@$(PY) -m pytest $(PYTEST_ARGS)
+test: ## the whole test suite (SQLite unless DATABASE_URL is set; installs Debian's chromium for the browser tests)
+	@./scripts/setup.sh --with-browser
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: ## ruff
 	@./scripts/setup.sh
@@ -36,6 +40,14 @@ worker: ## a Celery worker (needs REDIS_URL)
 
 beat: ## Celery beat (needs REDIS_URL)
 	@DJANGO_SETTINGS_MODULE=portal.settings.dev .venv/bin/celery -A portal beat -l info
+
+stack: ## the production topology as local processes (honcho + Procfile); Ctrl-C stops it
+	@./scripts/setup.sh
+	@$(PY) scripts/stack.py up
+
+battery: ## the reliability battery (R1-R9, S1-S6): starts its own stack (as make stack), breaks it on purpose, prints its table
+	@./scripts/setup.sh
+	@STACK_BATTERY=1 $(PY) -m pytest tests/stack/test_battery.py -p no:cacheprovider -p no:logging -q -rs $(PYTEST_ARGS)
 
 bench: ## benchmarks in bench/ (search against a trivial view, same run)
 	@./scripts/setup.sh

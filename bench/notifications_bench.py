@@ -233,7 +233,8 @@ def run_messages(worker: Worker, run: str) -> tuple[dict, list[int], list[int]]:
 
 def cleanup(message_ids: list[int], user_ids: list[int]) -> None:
     from accounts.models import User
-    from notifications.models import DeliveryReceipt, Message, SimulatedSms
+    from notifications.models import DeliveryReceipt, Message
+    from notifications.providers.sms_simulator.models import SimulatedSms
 
     references = list(Message.objects.filter(id__in=message_ids).values_list("uuid", flat=True))
     SimulatedSms.objects.filter(reference__in=references).delete()

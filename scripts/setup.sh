@@ -2,6 +2,7 @@
 # Idempotent set-up used by `make setup`, `make run` and `make test`.
 #   1. system packages WeasyPrint needs (pango, harfbuzz, a font) and poppler-utils for PDF tests,
 #      installed with apt when missing and when running as root;
+#      and chromium for the browser tests with --with-browser (`make test`);
 #   2. .venv with the locked dependencies (uv sync --frozen), redone only when uv.lock changes.
 # The second run does nothing but a few checks.
 set -euo pipefail
@@ -9,7 +10,11 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3.11}"
 UV_VERSION="0.13.9"
-APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools)
+# `make test` walks the pages in Debian's chromium (Playwright drives it; nothing is downloaded).
+if [ "${1:-}" = "--with-browser" ] && [ -z "${CHROMIUM_PATH:-}" ]; then
+  APT_PACKAGES+=(chromium)
+fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
