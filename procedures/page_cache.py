@@ -13,6 +13,12 @@ language form; ``set_language`` only sets a language cookie, see ``portal/urls.p
 response sets no cookie. A response that sets a cookie anyway, carries messages for this visitor, or
 is not a 200 is sent as it is, ``private``, and not stored.
 
+The key holds only the query parameters the view reads (``params``), and the view is given only
+those, so ``?q=a&utm=1`` and ``?q=a`` are one entry and a stranger cannot fill the cache (and evict
+the rate-limit counters that share it) by appending random parameters. A value longer than
+``MAX_KEYED_VALUE`` (a pasted paragraph in the search box) is rendered for that visitor and not
+stored.
+
 ``CATALOGUE_PAGE_CACHE_SECONDS`` (default 300) is the ``max-age`` browsers and CDNs are given;
 0 switches the whole cache off.
 """
@@ -21,11 +27,12 @@ from __future__ import annotations
 
 import hashlib
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
@@ -34,15 +41,24 @@ from django.utils.translation import get_language
 from . import search
 
 STORED_SECONDS = 3600  # server side: the key changes with every publication anyway
+MAX_KEYED_VALUE = 120  # characters; longer values are served but never stored
 
 
 def _seconds() -> int:
     return int(getattr(settings, "CATALOGUE_PAGE_CACHE_SECONDS", 300))
 
 
-def page_key(request: HttpRequest) -> str:
-    """path + query, language, catalogue version and day: what an anonymous page depends on."""
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+def _read_params(request: HttpRequest, params: tuple[str, ...]) -> dict[str, str]:
+    """The parameters this view reads, one value each (the last, as ``QueryDict.get`` gives)."""
+    return {name: request.GET[name] for name in params if request.GET.get(name, "") != ""}
+
+
+def page_key(request: HttpRequest, params: tuple[str, ...] = ()) -> str:
+    """path + the parameters the view reads, language, catalogue version and day: what an anonymous
+    page depends on."""
+    read = _read_params(request, params)
+    canonical = request.path + "?" + urlencode(sorted(read.items()))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
     return (
         f"procedures:page:{search.catalogue_version()}:{get_language()}:"
         f"{timezone.localdate().isoformat()}:{digest}"
@@ -86,8 +102,11 @@ def _public(request: HttpRequest, entry: dict) -> HttpResponse:
     return response
 
 
-def public_catalogue_page(view):
-    """Serve an anonymous GET/HEAD of a catalogue page from the cache (see the module's docstring)."""
+def public_catalogue_page(view=None, *, params: tuple[str, ...] = ()):
+    """Serve an anonymous GET/HEAD of a catalogue page from the cache (see the module's docstring).
+    ``params`` names the query parameters the view reads; the others never reach it."""
+    if view is None:
+        return lambda view: public_catalogue_page(view, params=params)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -99,7 +118,16 @@ def public_catalogue_page(view):
         ):
             response = view(request, *args, **kwargs)
             return _private(response)
-        key = page_key(request)
+        read = _read_params(request, params)
+        canonical = QueryDict(mutable=True)
+        for name, value in read.items():
+            canonical[name] = value
+        canonical._mutable = False
+        request.GET = canonical
+        if any(len(value) > MAX_KEYED_VALUE for value in read.values()):
+            request.public_page = True
+            return _private(view(request, *args, **kwargs))
+        key = page_key(request, params)
         entry = cache.get(key)
         if entry is None:
             request.public_page = True

@@ -28,7 +28,7 @@ from .constants import (
     ServiceLevel,
     online_scope_for_level,
 )
-from .forms import clean_filters
+from .forms import CatalogueFilterForm, clean_filters
 from .models import Agency
 from .page_cache import public_catalogue_page
 
@@ -132,7 +132,7 @@ def _relaxation_context(parsed: catalogue_search.ParsedQuery) -> dict:
 
 
 @require_safe
-@public_catalogue_page
+@public_catalogue_page(params=tuple(CatalogueFilterForm.base_fields))
 def procedure_list(request: HttpRequest) -> HttpResponse:
     cleaned, dropped = clean_filters(request.GET)
     filters, unknown = selectors.resolve_filters(cleaned)
@@ -247,7 +247,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_catalogue_page
+@public_catalogue_page(params=("page",))
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("parent"), code=code)
     procedures = selectors.public_procedures().filter(agencies=agency).order_by("-popularity", "name")

@@ -109,3 +109,58 @@ def test_a_visitor_with_messages_gets_an_uncached_private_page(client, catalogue
     assert "Bạn đã đăng xuất." in page.content.decode()
     assert "private" in page["Cache-Control"]
     assert "Bạn đã đăng xuất." not in Client().get(url).content.decode()
+
+
+def _page_keys():
+    """The page entries in the test settings' local-memory cache."""
+    from django.core.cache import cache
+
+    return {key for key in cache._cache if "procedures:page:" in key}
+
+
+def test_parameters_the_view_does_not_read_share_one_entry(client, catalogue):
+    """?q=…&utm=… and ?q=… are one cached page; random extra parameters cannot fill the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    base = reverse("procedures:list") + "?q=khai+sinh"
+    first = client.get(base)
+    for n in range(20):
+        with CaptureQueriesContext(connection) as captured:
+            again = client.get(f"{base}&utm_source=x{n}&fbclid={n}")
+        assert len(captured.captured_queries) == 0
+        assert again.content == first.content
+    assert len(_page_keys()) == 1
+    # the parameters a view does read still give their own page
+    other = client.get(reverse("procedures:list") + "?q=ket+hon")
+    assert other.status_code == 200 and len(_page_keys()) == 2
+    # and unknown ones never reach the view: the links it builds carry none of them
+    assert "utm_source" not in again.content.decode() and "fbclid" not in again.content.decode()
+
+
+def test_a_very_long_search_is_answered_but_not_stored(client, catalogue):
+    from django.core.cache import cache
+
+    from procedures.page_cache import MAX_KEYED_VALUE
+
+    cache.clear()
+    long_q = "khai sinh " * (MAX_KEYED_VALUE // 10 + 1)
+    response = client.get(reverse("procedures:list"), {"q": long_q})
+    assert response.status_code == 200 and "private" in response["Cache-Control"]
+    assert not response.cookies
+    assert _page_keys() == set()
+    assert (
+        client.get(reverse("procedures:list"), {"q": "khai sinh"})["Cache-Control"] == "public, max-age=300"
+    )
+    assert len(_page_keys()) == 1
+
+
+def test_agency_pages_key_only_the_page_number(client, catalogue):
+    from django.core.cache import cache
+
+    cache.clear()
+    url = reverse("procedures:agency_detail", args=[catalogue[1].code])
+    client.get(url)
+    client.get(url + "?x=1")
+    client.get(url + "?page=1&y=2")
+    assert len(_page_keys()) == 2  # "" and "page=1"
