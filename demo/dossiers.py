@@ -1295,12 +1295,19 @@ def _load_demo_dossiers(count: int = 300, seed: int = 7) -> int:
             # A few people file a lot, most file once or twice.
             weights = [rng.paretovariate(1.6) for _ in citizens]
             plans = []
+            # The demo staff's desk shows every status (a new dossier to receive included), whatever
+            # agencies the random citizens happen to live in: the first dossier of each status is theirs.
+            home_statuses: set[int] = set()
             for sc in _scenarios(rng, count):
                 if sc.congdan:
                     user, persona = congdan, congdan_persona
                 else:
                     user, persona = rng.choices(citizens, weights=weights)[0]
                 agency = home if sc.congdan else by_commune.get(persona.commune_code, home)
+                if sc.status not in home_statuses:
+                    agency = home
+                if agency == home:
+                    home_statuses.add(sc.status)
                 excluded = congdan_drafts if sc.congdan else set()
                 plans.append(
                     _plan(rng, cal, now, sc, user, persona, agency, home, pool, commune_names, excluded)
