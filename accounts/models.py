@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import fold
+
 from .constants import (
     ClaimKind,
     ClaimStatus,
@@ -32,6 +34,10 @@ class User(AbstractUser):
         help_text=_("Định dạng E.164, ví dụ +84912345678."),
     )
     phone_verified = models.BooleanField(_("đã xác minh số điện thoại"), default=False)
+    # core.text.fold(full_name), kept by save(): what the work queue's search matches, so
+    # "nguyen thi hoa binh", "Hoà Bình" and "NGUYỄN THỊ HÒA BÌNH" all find "Nguyễn Thị Hòa Bình"
+    # (a trigram index on PostgreSQL, migration 0009; dossiers.selectors.queue_search).
+    name_folded = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
@@ -45,6 +51,13 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name()
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_folded = fold(self.full_name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
 
 
 class StaffAssignment(models.Model):

@@ -16,3 +16,28 @@ def analyze_database() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    merge_gin_pending_lists()
+
+
+def merge_gin_pending_lists(tables: list[str] | None = None) -> None:
+    """Merge the pending lists of the GIN indexes (search, trigram) into the indexes proper.
+
+    A GIN index with ``fastupdate`` (the default) parks new rows in a pending list that only a
+    VACUUM merges; until then the planner prices the index by that list and, after a bulk load,
+    reads the whole table instead. Where autovacuum is off, or has not yet come by, this does its
+    part. No-op on SQLite; no data changes.
+    """
+    if connection.vendor != "postgresql":
+        return
+    sql = (
+        "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+        "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+        "WHERE a.amname = 'gin' AND n.nspname = current_schema()"
+    )
+    params: list = []
+    if tables is not None:
+        sql += " AND t.relname = ANY(%s)"
+        params.append(list(tables))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

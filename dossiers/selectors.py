@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Membership, StaffAssignment
+from accounts.models import CitizenProfile, Membership, StaffAssignment, User
+from accounts.validators import normalize_vn_phone
+from core.text import fold
 
 from .constants import AGENCY_WIDE_ROLES, INTERNAL_FILE_PURPOSES, PROCESSING_ROLES, SPECIALIST, Status
 from .models import Dossier, DossierFile
@@ -51,6 +56,51 @@ def dossiers_for_staff(user) -> QuerySet[Dossier]:
     if not wide and not assigned_only:
         return Dossier.objects.none()
     return submitted.filter(Q(agency_id__in=wide) | Q(agency_id__in=assigned_only, assignee=user))
+
+
+_NUMBER_TYPING = re.compile(r"[\s.\-()+]")
+QUEUE_SEARCH_MAX = 100  # characters; a longer term is cut, never an error
+NAME_SEARCH_MIN = 3  # folded characters: what a trigram index can answer
+
+
+def queue_search(queryset: QuerySet[Dossier], term: str) -> QuerySet[Dossier]:
+    """The work queue's search box, within what ``queryset`` already allows: a dossier code, the
+    applicant's phone (typed any way: "0912 345 678", "+84 912.345.678"), their identification
+    number (12 digits, or the old 9), or part of their name, with or without diacritics
+    ("nguyen thi hoa" finds "Nguyễn Thị Hòa", as does "Hoà").
+
+    Each form of the term is an indexed look-up, never a scan of the country's dossiers: code by
+    its unique index; phone and identification number exact on their normalised values, read
+    first (a handful of people); a name through ``applicant_id IN (…)`` with the users matched on
+    their folded name by its trigram index (PostgreSQL; ``accounts`` migration 0009). The
+    dossiers are then read by the ``(applicant, status)`` index (a term with digits that is not a
+    phone or an identification number is a code; a term without digits is a name), pinned by
+    ``tests/dossiers/test_national_scale.py``.
+    """
+    term = " ".join((term or "").split())[:QUEUE_SEARCH_MAX]
+    if not term:
+        return queryset
+    wanted = Q(code__in={term, term.upper()})
+    digits = _NUMBER_TYPING.sub("", term)
+    if digits.isdigit():
+        people: set[int] = set()
+        try:
+            phone = normalize_vn_phone(term)
+        except ValidationError:
+            phone = ""
+        if phone:
+            people |= set(User.objects.filter(phone=phone).values_list("pk", flat=True))
+        if len(digits) in (9, 12):
+            people |= set(CitizenProfile.objects.filter(personal_id=digits).values_list("user_id", flat=True))
+        if people:
+            wanted |= Q(applicant_id__in=sorted(people))
+        return queryset.filter(wanted)
+    if any(ch.isdigit() for ch in term):  # a code (names have no digits)
+        return queryset.filter(wanted)
+    folded = fold(term)
+    if len(folded) < NAME_SEARCH_MIN:  # "a", "%", "'": too little to be a name
+        return queryset.none()
+    return queryset.filter(applicant_id__in=User.objects.filter(name_folded__contains=folded).values("pk"))
 
 
 def staff_sees_dossiers(user) -> bool:

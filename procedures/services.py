@@ -6,6 +6,7 @@ import nh3
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.db import merge_gin_pending_lists
 from core.text import nfc
 
 from .constants import PublicationStatus
@@ -106,3 +107,4 @@ def catalogue_analyze() -> None:
     with connection.cursor() as cursor:
         for table in CATALOGUE_TABLES:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    merge_gin_pending_lists(list(CATALOGUE_TABLES))

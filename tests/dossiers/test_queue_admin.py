@@ -338,3 +338,57 @@ def test_queue_pills_are_counted_by_one_query_and_agree_with_each_list(client, t
         one = queue_counts(base, keys, user, now)
         assert one == {key: queue_filter(base, key, user, now).count() for key in keys}
     assert sum(one.values()) > 0
+
+
+def _found(client, term) -> set[str]:
+    response = client.get(reverse("admin:dossiers_dossier_changelist"), {"q": term})
+    assert response.status_code == 200
+    return {d.code for d in response.context["cl"].result_list}
+
+
+def test_queue_search_finds_a_dossier_however_the_officer_types_it(client, two_communes):
+    """Code, phone typed with spaces or +84, identification number, part of the name: each finds the
+    applicant's dossier, and only within the officer's own agency."""
+    from accounts.models import CitizenProfile
+
+    a, _b, mine, theirs = two_communes
+    applicant = mine.applicant
+    applicant.full_name = "Nguyễn Thị Hoà Bình"
+    applicant.phone = "+84912345678"
+    applicant.save()
+    CitizenProfile.objects.update_or_create(user=applicant, defaults={"personal_id": "001190012345"})
+    other = theirs.applicant  # the same name in another agency's queue stays out of sight
+    other.full_name = "Nguyễn Thị Hoà Bình"
+    other.save()
+    login_staff(client, make_staff(a, "officer"))
+    for term in [
+        mine.code,
+        mine.code.lower(),
+        f"  {mine.code} ",
+        "0912 345 678",
+        "0912.345.678",
+        "+84 912 345 678",
+        "84912345678",
+        "001190012345",
+        "001 190 012 345",
+        "Hoà Bình",
+        "nguyễn thị",
+        "NGUYỄN THỊ HOÀ BÌNH",
+        "nguyen thi hoa binh",
+        "Hòa Bình",  # the other tone placement
+        "hoa   binh",
+    ]:
+        assert _found(client, term) == {mine.code}, term
+    for term in [
+        "0912 345 679",
+        "001190012346",
+        "Trần",
+        theirs.code,
+        "x" * 500,
+        "%",
+        "_",
+        "' OR 1=1--",
+        "bi",
+    ]:
+        assert _found(client, term) == set(), term
+    assert _found(client, "") == {mine.code}
