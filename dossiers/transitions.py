@@ -206,10 +206,19 @@ DESK_ACTIONS: tuple[str, ...] = tuple(
 )
 
 
+# Events that record something without moving the dossier, written by the apps that own them.
+NOTE_LABELS = {
+    "post_arrived": _("Hồ sơ giấy đến qua bưu chính"),  # delivery.dossier_link.pickup_arrived
+    "claim": _("Người nộp nhận hồ sơ vào tài khoản"),  # delivery.counter: a counter dossier claimed
+}
+
+
 def label(name: str) -> str:
-    """The Vietnamese (translated) label of a transition, or the name itself for unknown ones."""
+    """The Vietnamese (translated) label of a transition or a note event, else the name itself."""
     row = TRANSITIONS.get(name)
-    return str(row.label) if row else name
+    if row:
+        return str(row.label)
+    return str(NOTE_LABELS.get(name, name))
 
 
 def form_number(name: str) -> str:

@@ -434,9 +434,14 @@ def _apply_gateway_result(
     outcome = payment_result_apply(
         attempt_id=attempt.pk, result=result, kind=kind, dedupe_key=dedupe_key, now=now
     )
-    if outcome in (EventOutcome.APPLIED, EventOutcome.CORRECTED, EventOutcome.NO_CHANGE):
-        return NoticeOutcome.APPLIED
-    return NoticeOutcome.ALREADY_FINAL
+    accepted = outcome in (EventOutcome.APPLIED, EventOutcome.CORRECTED, EventOutcome.NO_CHANGE)
+    if kind == EventKind.NOTIFICATION and outcome != EventOutcome.DUPLICATE:
+        # The log keeps what the gateway was told, for applied notices as for rejected ones
+        # (a replay of a stored notice is not stored again, so its row keeps the first answer).
+        PaymentEvent.objects.filter(dedupe_key=dedupe_key[:120], answer="").update(
+            answer="00" if accepted else "02"
+        )
+    return NoticeOutcome.APPLIED if accepted else NoticeOutcome.ALREADY_FINAL
 
 
 def payment_result_apply(

@@ -653,3 +653,23 @@ def test_forms_lost_with_their_task_are_rendered_again_by_the_redrive_job(office
         assert redrive_forms() == 0  # rendered: nothing left
     form = d.files.get(purpose="form01")
     assert form.event_id == event.pk
+
+
+def test_every_event_action_written_anywhere_has_a_readable_label():
+    """The timeline shows ``event.action`` through ``transitions.label``: an action written by any app
+    (a transition, or a note such as the post's arrival) must never show as its raw name."""
+    import re
+    from pathlib import Path
+
+    from dossiers.transitions import label
+
+    root = Path(__file__).resolve().parents[2]
+    written = set()
+    for path in root.glob("*/*.py"):
+        if path.parts[-2] in {"tests", ".venv", "bench"}:
+            continue
+        written |= set(re.findall(r'\baction="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    written -= {"store_true", "store_false", "append"}  # argparse
+    assert {"post_arrived", "claim"} <= written
+    unlabelled = {name for name in written | set(TRANSITIONS) if label(name) == name}
+    assert not unlabelled, unlabelled

@@ -74,7 +74,7 @@ def test_bad_notices_get_the_protocol_answer_and_change_nothing(client, world, t
     assert state(attempt) == (AttemptStatus.STARTED, FeeRequestStatus.OPEN, 0)
     logged = PaymentEvent.objects.exclude(kind="start")
     assert PaymentEvent.objects.count() == before + 1
-    assert logged.get().outcome == outcome
+    assert (logged.get().outcome, logged.get().answer) == (outcome, code)
     assert not Message.objects.filter(event="fee_paid").exists()
 
 
@@ -85,6 +85,9 @@ def test_notice_for_an_attempt_already_settled_answers_02(client, world):
     # A different (later) failure notice for a finished attempt: already confirmed, changes nothing.
     assert send(client, notice(attempt, code="51", status="02"))["RspCode"] == "02"
     assert state(attempt) == (AttemptStatus.CANCELLED, FeeRequestStatus.OPEN, 0)
+    # The log says what the gateway was told, for the applied notice as for the refused one.
+    answers = PaymentEvent.objects.filter(attempt=attempt, kind="notification").order_by("id")
+    assert list(answers.values_list("answer", flat=True)) == ["00", "02"]
 
 
 def test_failure_then_verified_success_is_a_correction(client, world):
