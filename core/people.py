@@ -7,8 +7,8 @@
   person has not given a name).
 - ``format_vn_phone("+84987654321")`` → "0987 654 321" (mobiles 4-3-3, as printed on cards);
   other numbers in the national format; anything unparseable unchanged.
-- ``contact_channels(user)``: the channels the person's dossier messages go to (their preference,
-  and only channels they have an address for), to say "SMS" alone when they have no email.
+
+Where a person's messages go (``contact_channels``) belongs to ``notifications.preferences``.
 """
 
 from __future__ import annotations
@@ -59,28 +59,3 @@ def salutation_name(user, language: str = "vi") -> str:
         return name
     with override(language or "vi"):
         return _("Quý ông/bà")
-
-
-def contact_channels(user) -> list[str]:
-    """["sms"], ["email"] or ["sms", "email"]: where this person's dossier messages go."""
-    from notifications.models import ContactPreference  # notifications sits above core
-
-    if user is None or not getattr(user, "pk", None):
-        return []
-    preference = ContactPreference.objects.filter(user=user).values_list("channels", flat=True).first()
-    wanted = {"sms": ["sms"], "email": ["email"]}.get(preference or "both", ["sms", "email"])
-    addresses = {"sms": bool(getattr(user, "phone", "")), "email": bool(getattr(user, "email", ""))}
-    usable = [c for c in wanted if addresses[c]]
-    return usable or [c for c in ("sms", "email") if addresses[c]]
-
-
-def contact_channels_text(user) -> str:
-    """ "SMS", "thư điện tử" or "SMS và thư điện tử" for sentences like "Bạn sẽ được báo qua …"."""
-    channels = contact_channels(user)
-    if channels == ["sms"]:
-        return _("SMS")
-    if channels == ["email"]:
-        return _("thư điện tử")
-    if channels:
-        return _("SMS và thư điện tử")
-    return _("trang Hồ sơ của tôi")

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import selectors as account_selectors
 from core import ratelimit
 from core.files import attachment_response, unreadable_upload_response
-from core.people import contact_channels_text, display_name
+from core.people import display_name
+from notifications.preferences import contact_channels_text
 from procedures import selectors as procedure_selectors
 
 from . import (

@@ -1,5 +1,5 @@
 """Template filters for people: ``{% load people %}`` then ``{{ user|display_name }}``,
-``{{ phone|vn_phone }}``, ``{{ user|contact_channels_text }}`` (see ``core.people``)."""
+``{{ phone|vn_phone }}`` (see ``core.people``)."""
 
 from django import template
 
@@ -17,8 +17,3 @@ def vn_phone(value) -> str:
 @register.filter
 def display_name(user) -> str:
     return people.display_name(user)
-
-
-@register.filter
-def contact_channels_text(user) -> str:
-    return people.contact_channels_text(user)

@@ -12,11 +12,12 @@ from django.utils import translation
 
 from accounts.forms import ProfileForm
 from accounts.models import User
-from core.people import contact_channels_text, display_name, format_vn_phone, salutation_name
+from core.people import display_name, format_vn_phone, salutation_name
 from dossiers import documents
 from dossiers.declaration import DeclarationForm
 from dossiers.forms import DeliveryForm
 from notifications.models import ContactPreference, Message
+from notifications.preferences import contact_channels_text
 from notifications.services import ensure_default_templates, notify
 
 from .citizen_helpers import (
