@@ -124,6 +124,7 @@ def public_catalogue_page(view=None, *, params: tuple[str, ...] = ()):
             canonical[name] = value
         canonical._mutable = False
         request.GET = canonical
+        request.META["QUERY_STRING"] = canonical.urlencode()  # get_full_path (the language form's "next")
         if any(len(value) > MAX_KEYED_VALUE for value in read.values()):
             request.public_page = True
             return _private(view(request, *args, **kwargs))

@@ -134,8 +134,11 @@ def test_parameters_the_view_does_not_read_share_one_entry(client, catalogue):
     # the parameters a view does read still give their own page
     other = client.get(reverse("procedures:list") + "?q=ket+hon")
     assert other.status_code == 200 and len(_page_keys()) == 2
-    # and unknown ones never reach the view: the links it builds carry none of them
-    assert "utm_source" not in again.content.decode() and "fbclid" not in again.content.decode()
+    # and unknown ones never reach the view, even on a miss: nothing on the page carries them
+    cache.clear()
+    first_with_junk = client.get(f"{base}&utm_source=junk-marker&page=1").content.decode()
+    assert "junk-marker" not in first_with_junk and "utm_source" not in first_with_junk
+    assert 'name="next" type="hidden" value="/procedures/?q=khai+sinh&amp;page=1"' in first_with_junk
 
 
 def test_a_very_long_search_is_answered_but_not_stored(client, catalogue):
