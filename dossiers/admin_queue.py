@@ -42,7 +42,6 @@ from .constants import (
     ISSUED_FILE_PURPOSES,
     LEADER,
     OFFICER,
-    PROCESSING_ROLES,
     SPECIALIST,
     Delivery,
     Status,
@@ -56,11 +55,7 @@ from .transitions import label as action_label
 
 def staff_agency_ids(user) -> set[int]:
     """Agencies where the person holds a role that processes dossiers (never a publisher's)."""
-    return set(
-        StaffAssignment.objects.filter(user=user, role__in=PROCESSING_ROLES).values_list(
-            "agency_id", flat=True
-        )
-    )
+    return set(selectors.processing_agency_ids(user))
 
 
 def parse_version(raw: str | None) -> int | None:

@@ -103,11 +103,32 @@ def queue_search(queryset: QuerySet[Dossier], term: str) -> QuerySet[Dossier]:
     return queryset.filter(applicant_id__in=User.objects.filter(name_folded__contains=folded).values("pk"))
 
 
+def processing_agency_ids(user) -> frozenset[int]:
+    """Agencies where the person holds a role that processes dossiers (never a publisher's).
+
+    Asked a dozen times per admin page (every model admin's permission check, the menus, the
+    filters), so it is read once per user object and kept on it. The authentication middleware
+    loads the user afresh for every request, so this lasts one request: a role given or taken
+    away applies from the next page on.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_processing_agency_ids", None)
+    if cached is None:
+        cached = frozenset(
+            StaffAssignment.objects.filter(user=user, role__in=PROCESSING_ROLES).values_list(
+                "agency_id", flat=True
+            )
+        )
+        user._processing_agency_ids = cached
+    return cached
+
+
 def staff_sees_dossiers(user) -> bool:
     """Whether the person holds any role that sees dossiers (for menus and the admin's module list)."""
     if not getattr(user, "is_staff", False):
         return False
-    return user.is_superuser or StaffAssignment.objects.filter(user=user, role__in=PROCESSING_ROLES).exists()
+    return user.is_superuser or bool(processing_agency_ids(user))
 
 
 def dossiers_for_viewer(user) -> QuerySet[Dossier]:

@@ -392,3 +392,22 @@ def test_queue_search_finds_a_dossier_however_the_officer_types_it(client, two_c
     ]:
         assert _found(client, term) == set(), term
     assert _found(client, "") == {mine.code}
+
+
+def test_the_queue_asks_for_the_officers_agencies_once_per_page(client, two_communes):
+    """Every model admin's permission check, the menus and the filters ask which agencies the person
+    processes for: read once per request (``selectors.processing_agency_ids``), not once per ask."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a, _b, _mine, _theirs = two_communes
+    login_staff(client, make_staff(a, "officer"))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("admin:dossiers_dossier_changelist"), {"queue": "new"}).status_code == 200
+    asked = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "accounts_staffassignment"."agency_id" AS "agency_id" FROM')
+        and '"accounts_staffassignment"."role" IN (' in q["sql"]
+    ]
+    assert len(asked) == 1, asked
