@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # pytest-xdist processes for make test: one per core; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup run test lint format migrate demo worker beat bench messages clean stack battery
+.PHONY: setup run test lint format migrate demo worker beat bench load messages clean stack battery
 
 setup: ## venv, dependencies, system packages, database and demo data (idempotent)
 	@./scripts/setup.sh
@@ -49,9 +49,16 @@ battery: ## the reliability battery (R1-R9, S1-S6): starts its own stack (as mak
 	@./scripts/setup.sh
 	@STACK_BATTERY=1 $(PY) -m pytest tests/stack/test_battery.py -p no:cacheprovider -p no:logging -q -rs $(PYTEST_ARGS)
 
-bench: ## benchmarks in bench/ (search against a trivial view, same run)
+bench: ## benchmarks in bench/ against floors of the same run (the queue bench needs BENCH_DATABASE_URL)
 	@./scripts/setup.sh
 	@$(PY) bench/search_bench.py
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/queue_bench.py; \
+	else echo "bench/queue_bench.py skipped: it needs PostgreSQL (BENCH_DATABASE_URL)"; fi
+
+load: ## Locust load harness, headless (bench/load_run.py; needs BENCH_DATABASE_URL and REDIS_URL)
+	@./scripts/setup.sh
+	@UV_PROJECT_ENVIRONMENT=.venv .venv/bin/uv sync --frozen --inexact --group load --python .venv/bin/python --quiet
+	@$(PY) bench/load_run.py
 
 messages: ## refresh and compile translations (needs gettext)
 	@DJANGO_SETTINGS_MODULE=portal.settings.dev $(MANAGE) makemessages -l en --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"

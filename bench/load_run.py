@@ -1,0 +1,162 @@
+#!/usr/bin/env python
+"""Run the Locust load harness headless against the portal served as in production.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/15 make load          # LOAD_USERS=150 LOAD_SECONDS=90
+
+Unless ``LOAD_HOST`` names a running portal, it starts one on the bench database: gunicorn with the
+project's ``gunicorn.conf.py`` (gthread workers and threads, as in compose), ``TRUSTED_PROXY_COUNT=1``
+(each simulated person has their own address), and one Celery worker for the tasks the pages cause
+(notifications, submission copies). Then ``bench/load_prepare.py`` makes the plan, and Locust runs
+``bench/locustfile.py`` with ``LOAD_USERS`` users (default 150) for ``LOAD_SECONDS`` (90), spawned
+over the first 20 seconds. The table is Locust's own; the last lines compare the whole run with the
+goal of issue 15 (500 users, no failure, p95 ≤ 1 s). Locust's CSV files go to ``var/load_*.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.search_bench import free_port  # noqa: E402
+
+USERS = int(os.environ.get("LOAD_USERS", "150"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "90"))
+GOAL_USERS, GOAL_P95_MS = 500, 1000
+VENV = ROOT / ".venv" / "bin"
+
+
+def _env() -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "TRUSTED_PROXY_COUNT": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def start_portal() -> tuple[list[subprocess.Popen], str]:
+    import urllib.request
+
+    port = free_port()
+    log = (ROOT / "var" / "load-servers.log").open("ab")
+    env = _env()
+    web = subprocess.Popen(  # noqa: S603 - our own gunicorn, loopback only
+        [
+            str(VENV / "gunicorn"),
+            "portal.wsgi:application",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(  # noqa: S603
+        [str(VENV / "celery"), "-A", "portal", "worker", "--concurrency", "2", "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5):  # noqa: S310 - loopback
+                return [web, worker], base
+        except OSError:
+            time.sleep(0.1)
+    web.terminate()
+    worker.terminate()
+    raise RuntimeError("gunicorn did not start (var/load-servers.log)")
+
+
+def summary() -> int:
+    rows = list(csv.DictReader((ROOT / "var" / "load_stats.csv").open(encoding="utf-8")))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    requests, failures = int(total["Request Count"]), int(total["Failure Count"])
+    p95 = float(total["95%"])
+    print(f"\n{USERS} users for {SECONDS} s: {requests} requests, {failures} failures, p95 {p95:.0f} ms")
+    if USERS >= GOAL_USERS:
+        verdict = "PASS" if failures == 0 and p95 <= GOAL_P95_MS else "MISS"
+        print(f"goal: {GOAL_USERS} users, no failure, p95 ≤ {GOAL_P95_MS} ms: {verdict}")
+    else:
+        print(f"(the goal is for {GOAL_USERS} users: LOAD_USERS={GOAL_USERS})")
+    return 0
+
+
+def main() -> int:
+    if not os.environ.get("BENCH_DATABASE_URL") and not os.environ.get("LOAD_HOST"):
+        print("make load needs BENCH_DATABASE_URL (PostgreSQL) or LOAD_HOST.", file=sys.stderr)
+        return 2
+    (ROOT / "var").mkdir(exist_ok=True)
+    processes: list[subprocess.Popen] = []
+    host = os.environ.get("LOAD_HOST", "")
+    try:
+        if not host:
+            subprocess.run(
+                [str(VENV / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(), check=True
+            )
+            has_demo = (
+                subprocess.run(  # noqa: S603
+                    [
+                        str(VENV / "python"),
+                        "manage.py",
+                        "shell",
+                        "-c",
+                        "from procedures.models import Agency; import sys; "
+                        "sys.exit(0 if Agency.objects.filter(code='000.21.01.H24').exists() else 1)",
+                    ],
+                    cwd=ROOT,
+                    env=_env(),
+                ).returncode
+                == 0
+            )
+            if not has_demo:
+                subprocess.run(
+                    [str(VENV / "python"), "manage.py", "load_demo"], cwd=ROOT, env=_env(), check=True
+                )
+            processes, host = start_portal()
+        subprocess.run([str(VENV / "python"), "bench/load_prepare.py"], cwd=ROOT, env=_env(), check=True)
+        subprocess.run(  # noqa: S603
+            [
+                str(VENV / "locust"),
+                "-f",
+                "bench/locustfile.py",
+                "--headless",
+                "--host",
+                host,
+                "-u",
+                str(USERS),
+                "-r",
+                str(max(1, USERS // 20)),
+                "-t",
+                f"{SECONDS}s",
+                "--csv",
+                "var/load",
+                "--only-summary",
+            ],
+            cwd=ROOT,
+            env=_env(),
+            check=False,
+        )
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    return summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
