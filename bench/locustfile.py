@@ -25,17 +25,9 @@ from pathlib import Path
 
 from locust import HttpUser, between, task
 
+from bench.search_bench import SPECIFIC  # the everyday queries of the search bench
+
 PLAN = json.loads(Path(os.environ.get("LOAD_PLAN", "var/load-plan.json")).read_text(encoding="utf-8"))
-SPECIFIC = [
-    "đăng ký khai sinh",
-    "dang ky ket hon",
-    "cấp lại giấy phép lái xe",
-    "đăng ký tạm trú",
-    "ho chieu",
-    "thành lập hộ kinh doanh",
-    "trợ cấp thất nghiệp",
-    "lý lịch tư pháp",
-]
 # A valid PDF of about 1 MB (a comment pads it): the upload check reads the bytes, as for a scan.
 PDF_1MB = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

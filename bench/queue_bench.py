@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-from bench.search_bench import free_port, percentile  # noqa: E402
+from bench import search_bench  # noqa: E402
+from bench.search_bench import percentile  # noqa: E402
 
 SIZES = [int(x) for x in os.environ.get("BENCH_QUEUE_SIZES", "1000,100000,1000000").split(",") if x.strip()]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
@@ -138,33 +139,11 @@ def targets() -> dict[str, tuple[str, str]]:
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "CATALOGUE_PAGE_CACHE_SECONDS": "0"}
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, loopback only
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=LOG.open("ab"),
-        stderr=subprocess.STDOUT,
+    """As the search bench serves, with the anonymous page cache off (F1 rendered every time)."""
+    LOG.parent.mkdir(exist_ok=True)
+    return search_bench.start_server(
+        "warm", extra_env={"CATALOGUE_PAGE_CACHE_SECONDS": "0"}, log=LOG.open("ab")
     )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            fetch(base + "/healthz")
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start")
 
 
 def measure(base: str, paths: dict[str, tuple[str, str]]) -> dict[str, dict]:

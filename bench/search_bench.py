@@ -93,11 +93,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
-def start_server(mode: str) -> tuple[subprocess.Popen, str]:
+def start_server(mode: str, *, extra_env: dict | None = None, log=None) -> tuple[subprocess.Popen, str]:
+    """gunicorn (2 workers, bench.settings) on a free loopback port, once /healthz answers. Also used
+    by bench/queue_bench.py (``extra_env``, and ``log``: a file for the servers' own lines)."""
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **(extra_env or {})}
     if mode == "cold":
         env["SEARCH_CACHE_SECONDS"] = "0"
+    output = {"stdout": log, "stderr": subprocess.STDOUT} if log is not None else {}
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, loopback only
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -111,6 +114,7 @@ def start_server(mode: str) -> tuple[subprocess.Popen, str]:
         ],
         cwd=ROOT,
         env=env,
+        **output,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
