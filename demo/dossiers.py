@@ -675,7 +675,14 @@ def _answer_data(
         return me
 
     def value(item: dict, person: Persona):
-        key, kind, required = item["key"], item["type"], bool(item.get("required"))
+        key, kind = item["key"], item["type"]
+        # A field its rules make required in some cases (the marital status's details) is filled too,
+        # as a person would; left empty, the form refuses the answers whenever that case comes up.
+        required = bool(item.get("required")) or any(
+            rule.get("kind") == "required" for rule in item.get("rules") or []
+        )
+        if key == "marital_status_details":
+            return people["spouse"].full_name
         source = item.get("prefill", "")
         if kind == "address" or source in ("permanent_address", "contact_address"):
             return person.address() if (required or source or kind == "address") else None

@@ -451,3 +451,29 @@ def test_declarant_fields_are_prefilled_from_the_profile():
     assert "mother" not in birth  # the parents are typed in, not guessed from the account
     form = DeclarationForm(schema_of(BIRTH), answers=birth)
     assert form.initial["declarant_phone"] == "+84912345678"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", DEMO_CODES)
+def test_the_demo_generator_answers_as_each_forms_rules_ask(code, caplog):
+    """The demo's made-up people answer every declaration in a way its own rules accept, conditional
+    rules included (a married person gives the spouse's name): across 60 random people, no answer
+    is refused (``load_demo`` printed such a refusal for the marital status form)."""
+    import random
+    from datetime import date
+
+    from demo.dossiers import _answers, _persona
+
+    load_online_forms()
+    schema = OnlineForm.objects.get(procedure__code=code).current_version().schema
+    refused = 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        me = _persona(rng, today=date(2026, 12, 3))
+        me.phone = f"+84912{seed:06d}"  # as the loader gives each citizen theirs
+        spouse = _persona(rng, sex="female" if me.sex == "male" else "male", today=date(2026, 12, 3))
+        child = _persona(rng, dob=date(2026, 11, 1), today=date(2026, 12, 3))
+        people = {"self": me, "spouse": spouse, "child": child}
+        if _answers(schema, rng, people, date(2026, 12, 1), "Phường Kinh Bắc") is None:
+            refused += 1
+    assert refused == 0, [r.message for r in caplog.records][:3]
