@@ -274,7 +274,8 @@ class OrganisationClaimAdmin(NoWriteMixin, admin.ModelAdmin):
 
 from django import forms as django_forms  # noqa: E402
 
-from .departments import Department, department_problems  # noqa: E402
+from .departments import Department  # noqa: E402
+from .selectors import department_problems  # noqa: E402
 
 
 class DepartmentForm(django_forms.ModelForm):

@@ -3,18 +3,14 @@
 A dossier is handed to a department and one of its specialists (``assign``); "submit for
 approval" goes to the department's leaders. People are staff accounts that hold the matching role
 (``StaffAssignment``) in the department's agency: a specialist of another agency, or a publisher,
-can never be a member (checked by ``department_problems``, which the admin form runs).
+can never be a member (checked by ``selectors.department_problems``, which the admin form runs).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import QuerySet
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
-
-from .constants import StaffRole
 
 
 class Department(models.Model):
@@ -54,34 +50,3 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def departments_of(agency_id: int | None) -> QuerySet[Department]:
-    """The departments of an agency, in their order, with their people."""
-    if agency_id is None:
-        return Department.objects.none()
-    return Department.objects.filter(agency_id=agency_id).prefetch_related("specialists", "leaders")
-
-
-def department_problems(*, agency_id: int, specialists, leaders) -> list[str]:
-    """Why these people cannot be members (empty when they can): each must hold the role in the agency."""
-    from .models import StaffAssignment
-
-    problems = []
-    for people, role, label in (
-        (specialists, StaffRole.SPECIALIST, _gettext("chuyên viên")),
-        (leaders, StaffRole.LEADER, _gettext("lãnh đạo")),
-    ):
-        ids = {p.pk for p in people}
-        holding = set(
-            StaffAssignment.objects.filter(user_id__in=ids, agency_id=agency_id, role=role).values_list(
-                "user_id", flat=True
-            )
-        )
-        for person in people:
-            if person.pk not in holding:
-                problems.append(
-                    _gettext("%(name)s không có vai trò %(role)s tại cơ quan này.")
-                    % {"name": person, "role": label}
-                )
-    return problems

@@ -7,8 +7,23 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .constants import ACTING_AS_SESSION_KEY, ClaimStatus, InvitationStatus, MemberRole, OrganisationStatus
-from .models import CitizenProfile, Invitation, Membership, Organisation, OrganisationClaim
+from .constants import (
+    ACTING_AS_SESSION_KEY,
+    ClaimStatus,
+    InvitationStatus,
+    MemberRole,
+    OrganisationStatus,
+    StaffRole,
+)
+from .models import (
+    CitizenProfile,
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationClaim,
+    StaffAssignment,
+)
 from .registers.matching import Identity
 
 
@@ -168,3 +183,34 @@ def organisation_submission_problems(*, organisation_id: int | None, applicant_i
             % {"name": organisation.name}
         ]
     return []
+
+
+# --- departments (phòng chuyên môn) ------------------------------------------------------------
+
+
+def departments_of(agency_id: int | None) -> QuerySet[Department]:
+    """The departments of an agency, in their order, with their people."""
+    if agency_id is None:
+        return Department.objects.none()
+    return Department.objects.filter(agency_id=agency_id).prefetch_related("specialists", "leaders")
+
+
+def department_problems(*, agency_id: int, specialists, leaders) -> list[str]:
+    """Why these people cannot be members (empty when they can): each must hold the role in the agency."""
+    problems = []
+    for people, role, label in (
+        (specialists, StaffRole.SPECIALIST, _("chuyên viên")),
+        (leaders, StaffRole.LEADER, _("lãnh đạo")),
+    ):
+        ids = {p.pk for p in people}
+        holding = set(
+            StaffAssignment.objects.filter(user_id__in=ids, agency_id=agency_id, role=role).values_list(
+                "user_id", flat=True
+            )
+        )
+        for person in people:
+            if person.pk not in holding:
+                problems.append(
+                    _("%(name)s không có vai trò %(role)s tại cơ quan này.") % {"name": person, "role": label}
+                )
+    return problems

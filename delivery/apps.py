@@ -19,8 +19,12 @@ class DeliveryConfig(AppConfig):
             context=panels.citizen_panel_context,
             order=40,
         )
+        extensions.post_address_panels.register(
+            "delivery", template="delivery/_quote_slot.html", context=panels.quote_slot_context, order=40
+        )
         extensions.desk_panels.register(
             "delivery", template="delivery/_desk_panel.html", context=desk_panel_context, order=40
         )
         extensions.on_transition.register("delivery", dossier_link.on_transition)
+        dossier_link.connect_signals()
         extensions.statistics_rows.register("delivery", statistics.statistics_rows)

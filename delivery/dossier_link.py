@@ -397,3 +397,26 @@ def on_transition(*, dossier, name: str, event, actor, now) -> None:
         )
     except NotificationError:
         logger.warning("delivery: could not tell counter applicant of %s about %s", dossier.code, name)
+
+
+def connect_signals() -> None:
+    """Listen to what ``services`` reports about parcels (called once, from ``DeliveryConfig.ready``)."""
+    from . import signals
+
+    signals.booking_failed.connect(
+        _on_booking_failed, sender=Shipment, dispatch_uid="delivery.booking_failed"
+    )
+    signals.shipment_stopped.connect(_on_stopped, sender=Shipment, dispatch_uid="delivery.shipment_stopped")
+    signals.shipment_moved.connect(_on_moved, sender=Shipment, dispatch_uid="delivery.shipment_moved")
+
+
+def _on_booking_failed(sender, *, shipment: Shipment, **kwargs) -> None:
+    booking_failed(shipment)
+
+
+def _on_stopped(sender, *, shipment: Shipment, actor, **kwargs) -> None:
+    shipment_stopped(shipment, actor=actor)
+
+
+def _on_moved(sender, *, shipment: Shipment, row, previous: str, **kwargs) -> None:
+    shipment_moved(shipment, row, previous=previous)

@@ -53,3 +53,8 @@ def citizen_panel_context(request, dossier) -> dict | None:
             }
         )
     return {"dossier": dossier, "parcels": parcels}
+
+
+def quote_slot_context(request, dossier) -> dict:
+    """The wizard's postage slot (``extensions.post_address_panels``): the template reads the dossier."""
+    return {"dossier": dossier}

@@ -10,7 +10,8 @@ rows stuck "booking" because a worker died.
 Tracking events (callbacks or polls) go through ``events_record``: each event is stored once
 (unique on the carrier's event id), then applied only if the shipment is not final, the event is
 not older than the latest applied one, and the table allows the move. What it means for the dossier
-(returned, back at the counter, intake) is ``dossier_link``'s business, in the same transaction.
+(returned, back at the counter, intake) is ``dossier_link``'s business, in the same transaction:
+this module sends ``delivery.signals`` and never imports it.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.validators import normalize_vn_phone
+from core.jobs import enqueue
 from core.signing import InvalidSignature
 from core.text import nfc
 
-from . import addresses, s10
+from . import addresses, s10, signals
 from .carriers import carrier_for, carriers
 from .carriers.base import (
     CarrierError,
@@ -190,16 +192,7 @@ def shipment_prepare(
 
 
 def _enqueue_booking(shipment_id: int) -> None:
-    from .tasks import book_shipment
-
-    try:
-        book_shipment.delay(shipment_id)
-    except Exception as exc:  # broker down: the row stays pending for the sweeper
-        logger.warning(
-            "delivery: could not enqueue booking %s (%s); the sweeper will",
-            shipment_id,
-            exc.__class__.__name__,
-        )
+    enqueue("delivery.book_shipment", shipment_id)  # broker down: the row stays pending for the sweeper
 
 
 def _order_request(shipment: Shipment) -> OrderRequest:
@@ -313,12 +306,7 @@ def shipment_book(shipment_id: int) -> BookingOutcome | None:
 
 
 def _enqueue_label(shipment_id: int) -> None:
-    from .tasks import render_label
-
-    try:
-        render_label.delay(shipment_id)
-    except Exception:  # broker down: the sweeper renders labels still missing
-        logger.warning("delivery: could not enqueue the label of %s; the sweeper will", shipment_id)
+    enqueue("delivery.render_label", shipment_id)  # broker down: the sweeper renders labels still missing
 
 
 def label_render(shipment_id: int) -> bool:
@@ -361,9 +349,7 @@ def _booking_failed(shipment: Shipment, detail: str) -> None:
             booking_state=BookingState.FAILED, booking_error=detail[:500], updated_at=timezone.now()
         )
         if changed:
-            from . import dossier_link
-
-            dossier_link.booking_failed(Shipment.objects.get(pk=shipment.pk))
+            signals.booking_failed.send(sender=Shipment, shipment=Shipment.objects.get(pk=shipment.pk))
 
 
 def shipment_rebook(*, shipment: Shipment, actor) -> Shipment:
@@ -450,7 +436,7 @@ def shipment_cancel(*, shipment: Shipment, actor, reason: str = "") -> Shipment:
     """Cancel before pickup (the officer will hand the result over at the counter, or ship again).
 
     The carrier is asked first when it has the order; once the postman has the parcel, it refuses
-    and so do we. Side effects: status cancelled and ``dossier_link.shipment_cancelled``.
+    and so do we. Side effects: status cancelled and the ``shipment_stopped`` signal (``dossier_link`` stops the dossier's hand-off).
     """
     if shipment.status not in CANCELLABLE:
         raise DeliveryError(_("Bưu tá đã nhận bưu gửi: không hủy được nữa."))
@@ -474,9 +460,7 @@ def shipment_cancel(*, shipment: Shipment, actor, reason: str = "") -> Shipment:
             locked.booking_state = BookingState.FAILED
             locked.booking_error = locked.status_reason
         locked.save()
-        from . import dossier_link
-
-        dossier_link.shipment_stopped(locked, actor=actor)
+        signals.shipment_stopped.send(sender=Shipment, shipment=locked, actor=actor)
     logger.info("delivery: %s cancelled by user %s", locked.reference, getattr(actor, "pk", None))
     return locked
 
@@ -565,9 +549,7 @@ def _apply(shipment: Shipment, row: TrackingEvent) -> str:
         shipment.booked_at = shipment.booked_at or timezone.now()
         shipment.booking_error = ""
     shipment.save()
-    from . import dossier_link
-
-    dossier_link.shipment_moved(shipment, row, previous=previous)
+    signals.shipment_moved.send(sender=Shipment, shipment=shipment, row=row, previous=previous)
     return outcome
 
 

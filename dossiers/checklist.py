@@ -147,7 +147,7 @@ def requested_slots(dossier: Dossier) -> list[Slot]:
     """The items of the latest supplement request (structured, or older plain names matched to the
     procedure's components), one upload slot each, in the order the officer listed them."""
     from .constants import Status
-    from .workflow import supplement_items
+    from .handoffs import supplement_items
 
     event = dossier.events.filter(to_status=Status.SUPPLEMENT_REQUESTED).order_by("-at", "-id").first()
     if event is None:

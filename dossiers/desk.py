@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.departments import Department, departments_of
+from accounts.departments import Department
 from accounts.models import User
+from accounts.selectors import departments_of
 from core.text import nfc
 
 from . import checklist

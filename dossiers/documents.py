@@ -464,7 +464,7 @@ def form02_supplement(
     events) are matched to the procedure's components the same way. The contact is the officer who
     asked, with their phone, else the one-stop shop's phone.
     """
-    from .workflow import supplement_items
+    from .handoffs import supplement_items
 
     rows = [
         {
@@ -607,7 +607,7 @@ def _giver_and_receiver(event: DossierEvent, dossier: Dossier) -> tuple[str, str
         return _applicant_name(dossier), event.to_user or (dossier.agency.name if dossier.agency_id else "")
     receiver = event.to_user
     if not receiver:
-        from .workflow import default_to_user
+        from .handoffs import default_to_user
 
         receiver = default_to_user(event.action, dossier) if event.action else ""
     return actor, receiver

@@ -12,6 +12,8 @@ An app registers in its ``AppConfig.ready()``::
 
 - ``citizen_panels`` / ``desk_panels``: a template shown on the applicant's dossier page / the
   officer's desk; ``context(request, dossier) -> dict | None`` (``None`` hides the panel).
+- ``post_address_panels``: shown under the postal address on the wizard's "Cách nhận kết quả" step
+  (delivery shows the postage there); same ``context(request, dossier)``.
 - ``on_transition``: ``callback(*, dossier, name, event, actor, now)`` runs inside the transition's
   transaction, after its event row is written (use ``transaction.on_commit`` for anything outside
   the database). An exception rolls the whole transition back.
@@ -94,6 +96,7 @@ class OwnedActions:
 
 citizen_panels = PanelRegistry()
 desk_panels = PanelRegistry()
+post_address_panels = PanelRegistry()
 on_transition = CallbackRegistry()
 statistics_rows = CallbackRegistry()
 owned_actions = OwnedActions()

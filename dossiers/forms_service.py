@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core.jobs import enqueue
+
 from . import documents
 from .models import DossierEvent, DossierFile
 from .transitions import TRANSITIONS, form_number
@@ -129,15 +131,10 @@ def redrive_missing_forms(*, now: datetime | None = None, limit: int = 500) -> i
     Idempotent: ``store_form_for_event`` returns the stored copy when it exists, so a form that was in
     fact being rendered is never made twice. Returns how many were re-enqueued.
     """
-    from .tasks import render_form
-
     event_ids = list(events_missing_their_form(now=now).values_list("pk", flat=True)[:limit])
     for event_id in event_ids:
-        try:
-            render_form.delay(event_id)
-        except Exception:  # broker still down: the next run tries again
-            logger.warning("dossiers: could not re-enqueue the form of event %s", event_id)
-            break
+        if not enqueue("dossiers.render_form", event_id):
+            break  # broker still down: the next run tries again
     if event_ids:
         logger.info("dossiers: re-enqueued %d missing forms", len(event_ids))
     return len(event_ids)

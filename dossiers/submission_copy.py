@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import jobs
 from core.links import absolute_url
 from core.people import display_name
 
@@ -115,13 +116,9 @@ def store(*, dossier_id: int, language: str) -> str | None:
 
 
 def enqueue(dossier_id: int, languages=LANGUAGES) -> None:
-    from .tasks import render_submission_copy
-
     for language in languages:
-        try:
-            render_submission_copy.delay(dossier_id, language)
-        except Exception:  # broker down: the page enqueues it again when the copy is asked for
-            logger.warning("dossiers: could not enqueue the submission copy of %s", dossier_id)
+        # broker down: the page enqueues it again when the copy is asked for
+        jobs.enqueue("dossiers.render_submission_copy", dossier_id, language)
 
 
 def on_transition(*, dossier, name, event, actor, now) -> None:

@@ -31,6 +31,14 @@ from django.utils.translation import gettext_lazy as _
 from .constants import APPLICANT, LEADER, OFFICER, SPECIALIST, SYSTEM, EventKind, Status, Step
 
 
+class TransitionError(Exception):
+    """Not allowed now: wrong status or step, wrong actor, a missing reason. The message is for people."""
+
+
+class ConflictError(TransitionError):
+    """Someone (or something) changed the dossier since the actor loaded it."""
+
+
 class Clock:
     """What a transition does to the clock (the time limit in working days)."""
 

@@ -409,7 +409,14 @@ def _delivery(request, dossier: Dossier) -> HttpResponse:
     return render(
         request,
         "dossiers/step_delivery.html",
-        _context(request, dossier, "delivery", form=form, only_delivery=only),
+        _context(
+            request,
+            dossier,
+            "delivery",
+            form=form,
+            only_delivery=only,
+            address_panels=[] if only else extensions.post_address_panels.render_list(request, dossier),
+        ),
     )
 
 

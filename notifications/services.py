@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.jobs import enqueue
 from core.people import salutation_name
 
 from . import gsm, rendering
@@ -35,16 +36,7 @@ class NotificationError(Exception):
 
 def _enqueue(message_id: int) -> None:
     """Hand a row to Celery. If the broker is down the row simply stays queued for the sweeper."""
-    from .tasks import send_message
-
-    try:
-        send_message.delay(message_id)
-    except Exception as exc:  # broker down: nothing is lost, the sweeper re-enqueues
-        logger.warning(
-            "notifications: could not enqueue message %s (%s); the sweeper will retry",
-            message_id,
-            exc.__class__.__name__,
-        )
+    enqueue("notifications.send_message", message_id)  # broker down: nothing is lost, the sweeper re-enqueues
 
 
 def _channels_for(user, preference: str | None) -> list[str]:

@@ -7,6 +7,8 @@ reconciliation query), and that verified success is applied and recorded as a co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +85,16 @@ class FeeRequestStatus(models.TextChoices):
     OPEN = "open", _("Chờ nộp")
     PAID = "paid", _("Đã nộp")
     CANCELLED = "cancelled", _("Đã hủy")
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """One line a caller asks a fee request to charge (checked and priced by ``services``)."""
+
+    label: str
+    kind: str
+    unit_amount: int
+    quantity: int = 1
 
 
 class LegalKind(models.TextChoices):

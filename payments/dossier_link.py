@@ -128,7 +128,7 @@ def submission_items(dossier) -> list:
     not billed."""
     from dossiers.fees import dossier_fee_lines
 
-    from .services import ItemInput
+    from .constants import ItemInput
 
     items = []
     for line in dossier_fee_lines(dossier):

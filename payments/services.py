@@ -25,6 +25,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import enqueue
 from core.text import nfc
 
 from . import dossier_link
@@ -38,6 +39,7 @@ from .constants import (
     EventOutcome,
     FeeMoment,
     FeeRequestStatus,
+    ItemInput,
     LegalKind,
     PaymentMethod,
     RefundReason,
@@ -53,14 +55,6 @@ logger = logging.getLogger(__name__)
 
 class PaymentError(Exception):
     """A rule says no; the message is for the person (citizen or officer)."""
-
-
-@dataclass(frozen=True)
-class ItemInput:
-    label: str
-    kind: str
-    unit_amount: int
-    quantity: int = 1
 
 
 # --- fee requests --------------------------------------------------------------------------------
@@ -590,7 +584,7 @@ def _settle(attempt: PaymentAttempt, *, now: datetime) -> None:
             )
     if not moved:
         notifications_link.fee_paid(fee_request=fee_request, receipt=receipt)
-    transaction.on_commit(lambda: _enqueue("render_receipt", receipt.pk))
+    transaction.on_commit(lambda: enqueue("payments.render_receipt", receipt.pk))
 
 
 def receipt_issue(*, fee_request: FeeRequest, attempt: PaymentAttempt, now: datetime) -> Receipt:
@@ -627,15 +621,6 @@ def receipt_issue(*, fee_request: FeeRequest, attempt: PaymentAttempt, now: date
         ],
         issued_at=now,
     )
-
-
-def _enqueue(task_name: str, *args) -> None:
-    from . import tasks
-
-    try:
-        getattr(tasks, task_name).delay(*args)
-    except Exception as exc:  # broker down: reconcile() re-drives it
-        logger.warning("payments: could not enqueue %s%s (%s)", task_name, args, exc.__class__.__name__)
 
 
 def receipt_render(*, receipt_id: int) -> Receipt:
@@ -767,7 +752,7 @@ def reconcile(*, now: datetime | None = None, older_than: timedelta | None = Non
         "id", flat=True
     )[:100]:
         counts["receipts"] += 1
-        _enqueue("render_receipt", receipt_id)
+        enqueue("payments.render_receipt", receipt_id)
     return counts
 
 
@@ -835,7 +820,7 @@ def refund_create(
                 what="payment:refund",
                 detail=f"{refund.reference} {amount} {attempt.reference}",
             )
-        transaction.on_commit(lambda: _enqueue("submit_refund", refund.pk))
+        transaction.on_commit(lambda: enqueue("payments.submit_refund", refund.pk))
     return refund
 
 

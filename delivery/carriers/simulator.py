@@ -43,6 +43,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.jobs import enqueue
 from core.links import absolute_url
 from core.signing import hmac_hex, verify_hmac
 
@@ -328,12 +329,7 @@ def _payload(parcel, step: dict) -> dict:
 
 
 def _enqueue_emit(parcel_id: int) -> None:
-    from ..tasks import simulator_emit
-
-    try:
-        simulator_emit.delay(parcel_id)
-    except Exception:  # broker down: the tick sends it later
-        logger.warning("delivery simulator: could not enqueue parcel %s; the tick will", parcel_id)
+    enqueue("delivery.simulator_emit", parcel_id)  # broker down: the tick sends it later
 
 
 def _refresh_counters(parcel) -> None:

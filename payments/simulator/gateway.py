@@ -27,6 +27,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.jobs import enqueue
+
 from .. import vnpay
 from ..models import SimulatedNotice, SimulatedRefund, SimulatedTransaction, SimulatorRule
 
@@ -236,19 +238,9 @@ def notices_owe(txn: SimulatedTransaction, params: dict[str, str]) -> list[Simul
 
 
 def enqueue_notice(notice_id: int, *, countdown: int = 0) -> None:
-    from ..tasks import simulator_send_notice
-
-    try:
-        if countdown and settings.CELERY_TASK_ALWAYS_EAGER:
-            return  # in-process mode cannot wait: the sweep (beat, or manage.py payment_simulator sweep) sends it
-        if countdown:
-            simulator_send_notice.apply_async((notice_id,), countdown=countdown)
-        else:
-            simulator_send_notice.delay(notice_id)
-    except Exception as exc:
-        logger.warning(
-            "payment simulator: could not enqueue notice %s (%s)", notice_id, exc.__class__.__name__
-        )
+    if countdown and settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # in-process mode cannot wait: the sweep (beat, or manage.py payment_simulator sweep) sends it
+    enqueue("payments.simulator_send_notice", notice_id, countdown=countdown or None)
 
 
 def notice_send(notice_id: int) -> str | None:

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from core.jobs import enqueue
+
 from ..base import PermanentFailure, Provider, Receipt, SendResult, TemporaryFailure, sign, verify_signature
 from ..sms_http.provider import parse_receipts
 
@@ -87,11 +89,9 @@ class SimulatorSmsProvider(Provider):
 
     @staticmethod
     def _send_receipt(reference, outcome: str) -> None:
-        from .tasks import simulator_deliver_receipt
-
         event = receipt_event(reference, outcome)
         # The operator's receipt arrives later, through the same signed webhook path a real gateway uses.
-        transaction.on_commit(lambda: simulator_deliver_receipt.delay(event))
+        transaction.on_commit(lambda: enqueue("notifications.simulator_deliver_receipt", event))
 
     def parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[Receipt]:
         verify_signature(settings.SMS_WEBHOOK_SECRET, body, headers.get("X-Signature"))
