@@ -1,14 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class StaffRole(models.TextChoices):
-    ONE_STOP_OFFICER = "officer", _("Cán bộ Bộ phận Một cửa")
-    SPECIALIST = "specialist", _("Chuyên viên xử lý")
-    LEADER = "leader", _("Lãnh đạo phê duyệt")
-    PUBLISHER = "publisher", _("Cán bộ công bố thủ tục hành chính")
-    AGENCY_ADMIN = "agency_admin", _("Quản trị đơn vị")
-
+# Role names live at the ground floor (core.roles): procedures and dossiers scope by them too.
+from core.roles import StaffRole
 
 # Django groups created by migration, one per role (name shown in the admin).
 ROLE_GROUPS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.constants import StaffRole
+from core.roles import StaffRole
 
 from .constants import Audience
 from .models import Agency, DossierComponent, LifeEvent, Procedure, Sector
