@@ -5,6 +5,9 @@ from django.core.cache import cache
 
 from tests.reference import load_reference_data
 
+# The real-worker fixtures (broker, smtp, workers): any test may ask for them by name.
+pytest_plugins = ["tests.worker_harness"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

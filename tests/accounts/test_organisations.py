@@ -577,7 +577,7 @@ def test_a_dispute_with_bad_files_leaves_nothing_behind(impostor, real_rep):
 
 
 def _org_draft(user, organisation):
-    from tests.dossiers.test_submission import make_procedure
+    from tests.factories import make_procedure
 
     procedure, component = make_procedure()
     draft = dossier_services.dossier_start(user=user, procedure=procedure, organisation=organisation)
@@ -601,7 +601,7 @@ def test_an_unverified_organisation_prepares_drafts_but_cannot_submit(impostor):
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT and draft.code is None
     # Submitting as oneself is unaffected.
-    from tests.dossiers.test_submission import ready_draft
+    from tests.factories import ready_draft
 
     own, _user = ready_draft(user=impostor)
     assert _submit(own, impostor).status == Status.SUBMITTED

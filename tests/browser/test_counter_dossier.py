@@ -17,8 +17,7 @@ def world(live_server, settings):
 
     from notifications.services import ensure_default_templates
     from tests.delivery.result_helpers import Office
-    from tests.dossiers.test_submission import make_procedure
-    from tests.factories import ComponentFactory, MethodFactory
+    from tests.factories import ComponentFactory, MethodFactory, make_procedure
 
     settings.PORTAL_BASE_URL = live_server.url
     ensure_default_templates()

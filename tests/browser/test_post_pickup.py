@@ -18,8 +18,7 @@ def world(live_server, settings):
     from accounts.models import User
     from notifications.services import ensure_default_templates
     from tests.delivery.result_helpers import Office
-    from tests.dossiers.test_submission import make_procedure
-    from tests.factories import ComponentFactory
+    from tests.factories import ComponentFactory, make_procedure
 
     settings.PORTAL_BASE_URL = live_server.url
     settings.CARRIER = "simulator"

@@ -18,7 +18,7 @@ from django.db import connection
 from core import backup
 from dossiers import services
 from dossiers.models import Dossier, DossierFile
-from tests.dossiers.test_submission import PDF, PNG, ready_draft
+from tests.factories import PDF, PNG, ready_draft
 
 pytestmark = [
     pytest.mark.skipif(

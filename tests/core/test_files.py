@@ -63,7 +63,7 @@ def test_a_clean_multi_page_pdf_from_weasyprint_is_accepted():
     import subprocess
 
     from core.pdf import qr_data_uri, render_to_pdf
-    from tests.dossiers.test_submission import ready_draft
+    from tests.factories import ready_draft
 
     draft, _user = ready_draft()
     rows = [

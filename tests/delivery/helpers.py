@@ -1,6 +1,9 @@
+import json
+
 from django.db import transaction
 
 from delivery import services
+from delivery.carriers.wire import event_payload
 from delivery.constants import Direction, Payer
 
 
@@ -14,3 +17,17 @@ def ship(capture, agency, address, *, phone="+84999000020", direction=Direction.
         )
     shipment.refresh_from_db()
     return shipment
+
+
+def body_for(shipment, status, at, event_id=None, **kwargs):
+    payload = event_payload(
+        event_id=event_id or f"t-{status}-{at.timestamp()}",
+        status=status,
+        at=at,
+        reference=shipment.reference,
+        order_code=shipment.carrier_order_code,
+        item_number=shipment.item_number,
+        location="Bưu cục Kinh Bắc",
+        **kwargs,
+    )
+    return json.dumps(payload).encode()

@@ -10,8 +10,7 @@ from dossiers import services as dossier_services
 from dossiers.constants import Delivery
 from dossiers.models import Dossier
 from dossiers.workflow import Actor, dossier_transition
-from tests.dossiers.test_submission import PDF, make_procedure, ready_draft
-from tests.factories import AgencyFactory, make_staff
+from tests.factories import PDF, AgencyFactory, make_procedure, make_staff, ready_draft
 
 
 def post_address(index=0, **overrides):

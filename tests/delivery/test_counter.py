@@ -13,8 +13,14 @@ from dossiers.constants import Channel, Status
 from dossiers.models import Dossier
 from dossiers.workflow import Actor, dossier_transition
 from notifications.models import Message
-from tests.dossiers.test_submission import make_procedure
-from tests.factories import AgencyFactory, ComponentFactory, UserFactory, login_staff, make_staff
+from tests.factories import (
+    AgencyFactory,
+    ComponentFactory,
+    UserFactory,
+    login_staff,
+    make_procedure,
+    make_staff,
+)
 
 from .result_helpers import Office
 

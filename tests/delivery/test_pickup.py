@@ -15,8 +15,7 @@ from dossiers.constants import Channel, Status
 from dossiers.models import Dossier
 from dossiers.workflow import Actor, TransitionError, dossier_transition
 from notifications.models import Message
-from tests.dossiers.test_submission import make_procedure
-from tests.factories import ComponentFactory, UserFactory
+from tests.factories import ComponentFactory, UserFactory, make_procedure
 
 from .result_helpers import Office, post_address
 

@@ -203,12 +203,12 @@ def test_other_agencies_and_roles_cannot_post(client, office, django_capture_on_
 
 
 def test_wizard_shows_the_postage_before_choosing_post(client, db):
-    from tests.dossiers.test_submission import ready_draft
+    from tests.factories import ready_draft
 
     from .result_helpers import Office as _Office
 
     office = _Office()
-    from tests.dossiers.test_submission import make_procedure
+    from tests.factories import make_procedure
 
     procedure, component = make_procedure(office.agency)
     draft, user = ready_draft(procedure=procedure, component=component)

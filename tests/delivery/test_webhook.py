@@ -14,7 +14,7 @@ from delivery.constants import EventOutcome
 from delivery.constants import ShipmentStatus as S
 from delivery.models import Shipment, TrackingEvent
 
-from .helpers import ship
+from .helpers import body_for, ship
 
 pytestmark = pytest.mark.django_db
 URL = "/delivery/webhooks/simulator/"
@@ -24,20 +24,6 @@ URL = "/delivery/webhooks/simulator/"
 def booked(django_capture_on_commit_callbacks, agency, address, settings):
     settings.CARRIER_SIMULATOR_HOUR_SECONDS = 3600  # booked, nothing else yet
     return ship(django_capture_on_commit_callbacks, agency, address)
-
-
-def body_for(shipment, status, at, event_id=None, **kwargs):
-    payload = event_payload(
-        event_id=event_id or f"t-{status}-{at.timestamp()}",
-        status=status,
-        at=at,
-        reference=shipment.reference,
-        order_code=shipment.carrier_order_code,
-        item_number=shipment.item_number,
-        location="Bưu cục Kinh Bắc",
-        **kwargs,
-    )
-    return json.dumps(payload).encode()
 
 
 def post(client, body, secret="test-carrier-secret", url=URL):

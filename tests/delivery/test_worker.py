@@ -20,7 +20,7 @@ from delivery.models import Shipment, SimulatedParcel, TrackingEvent
 from dossiers.constants import Status
 from dossiers.models import Dossier
 from notifications.services import ensure_default_templates
-from tests.notifications.test_worker import _skip_reason, broker, quiet, smtp, wait_for, workers  # noqa: F401
+from tests.worker_harness import _skip_reason, quiet, wait_for
 
 from .result_helpers import Office, post_address
 

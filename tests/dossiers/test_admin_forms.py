@@ -10,9 +10,7 @@ from accounts.constants import StaffRole
 from dossiers import services
 from dossiers.models import OnlineForm, OnlineFormField
 from procedures.models import Procedure
-from tests.factories import AgencyFactory, ProcedureFactory, login_staff, make_staff
-
-from .test_submission import ready_draft
+from tests.factories import AgencyFactory, ProcedureFactory, login_staff, make_staff, ready_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -110,7 +110,7 @@ def test_whole_numbers_in_range(copies):
     ],
 )
 def test_rules_of_the_other_demo_declarations(code, field, value, message):
-    from .test_demo_forms import VALID_DATA
+    from .form_answers import VALID_DATA
 
     data = {**VALID_DATA[code], field: value}
     if code == MARITAL_STATUS:

@@ -72,7 +72,7 @@ def test_what_the_page_shows_posts_back_the_same_answers(client, code, data):
 
 
 def test_repeatable_groups_round_trip_with_several_members(client):
-    from .test_demo_forms import VALID_DATA
+    from .form_answers import VALID_DATA
 
     data = dict(VALID_DATA[TEMPORARY_RESIDENCE])
     for index, (name, dob) in enumerate([("Hoàng Minh An", "2015-04-01"), ("Hoàng Thu Hà", "2018-09-09")]):
@@ -96,7 +96,7 @@ def test_repeatable_groups_round_trip_with_several_members(client):
 
 
 def test_add_and_remove_a_group_member_without_javascript_keeps_what_was_typed(client):
-    from .test_demo_forms import VALID_DATA
+    from .form_answers import VALID_DATA
 
     user = citizen()
     draft = draft_for(HOUSEHOLD_BUSINESS, user, VALID_DATA[HOUSEHOLD_BUSINESS])
@@ -124,7 +124,7 @@ def test_add_and_remove_a_group_member_without_javascript_keeps_what_was_typed(c
 
 
 def test_pressing_enter_saves_rather_than_removing_a_member(client):
-    from .test_demo_forms import VALID_DATA
+    from .form_answers import VALID_DATA
 
     user = citizen()
     draft = draft_for(HOUSEHOLD_BUSINESS, user, VALID_DATA[HOUSEHOLD_BUSINESS])

@@ -159,7 +159,7 @@ def optional_labels(html: str) -> set[str]:
 def test_no_declaration_field_called_optional_is_then_required(client, code):
     """Labels vs required, for every field of every demo declaration: a field whose label says
     "(không bắt buộc)" can be left empty with everything else valid."""
-    from .test_demo_forms import VALID_DATA
+    from .form_answers import VALID_DATA
 
     user = citizen()
     draft = draft_for(code, user, VALID_DATA[code])

@@ -24,8 +24,15 @@ from dossiers import documents, services
 from dossiers.constants import EventKind, Status
 from dossiers.models import Dossier, DossierEvent
 from procedures.constants import AgencyKind
-from tests.dossiers.test_submission import PDF, ready_draft
-from tests.factories import AgencyFactory, ComponentFactory, MethodFactory, ProcedureFactory, UserFactory
+from tests.factories import (
+    PDF,
+    AgencyFactory,
+    ComponentFactory,
+    MethodFactory,
+    ProcedureFactory,
+    UserFactory,
+    ready_draft,
+)
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 RECEIVED = datetime(2026, 11, 23, 14, 5, tzinfo=HCM)  # a Monday

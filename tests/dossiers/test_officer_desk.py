@@ -15,6 +15,7 @@ from dossiers.constants import Status, Step
 from dossiers.models import Dossier
 from notifications.services import ensure_default_templates
 from tests.factories import (
+    PDF,
     AgencyFactory,
     ComponentFactory,
     MethodFactory,
@@ -23,8 +24,6 @@ from tests.factories import (
     login_staff,
     make_staff,
 )
-
-from .test_submission import PDF
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,7 @@ from dossiers import services
 from dossiers.constants import Status
 from dossiers.models import Dossier, DossierEvent, RegisterSequence
 from dossiers.workflow import Actor, TransitionError, dossier_transition
-from tests.factories import AgencyFactory, make_staff
-
-from .test_submission import make_procedure, ready_draft
+from tests.factories import AgencyFactory, make_procedure, make_staff, ready_draft
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -6,9 +6,7 @@ from django.urls import reverse
 from dossiers import services
 from dossiers.constants import Status
 from dossiers.models import AuditEntry, Dossier
-from tests.factories import AgencyFactory, login_staff, make_staff
-
-from .test_submission import make_procedure, ready_draft
+from tests.factories import AgencyFactory, login_staff, make_procedure, make_staff, ready_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dossiers import services
-
-from .test_submission import PDF, ready_draft
+from tests.factories import PDF, ready_draft
 
 pytestmark = pytest.mark.django_db
 BUCKET = "portal-files-test"

@@ -15,9 +15,7 @@ from dossiers import selectors, services
 from dossiers.models import AuditEntry
 from dossiers.workflow import Actor, dossier_transition
 from notifications.services import ensure_default_templates
-from tests.factories import AgencyFactory, UserFactory, login_staff, make_staff
-
-from .test_submission import make_procedure, ready_draft
+from tests.factories import AgencyFactory, UserFactory, login_staff, make_procedure, make_staff, ready_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,7 @@ from django.utils import timezone
 from dossiers import services, statistics, stats_views
 from dossiers.constants import Status
 from dossiers.models import Dossier, Rating
-from tests.factories import AgencyFactory, ProcedureFactory, UserFactory, login_staff, make_staff
-
-from .test_submission import ready_draft
+from tests.factories import AgencyFactory, ProcedureFactory, UserFactory, login_staff, make_staff, ready_draft
 
 pytestmark = pytest.mark.django_db
 

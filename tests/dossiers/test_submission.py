@@ -10,29 +10,14 @@ from dossiers import services
 from dossiers.constants import Status
 from dossiers.models import Dossier, DossierEvent, DossierFile
 from notifications.models import Message
-from tests.factories import AgencyFactory, ComponentFactory, MethodFactory, ProcedureFactory, UserFactory
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def make_procedure(agency=None):
-    procedure = ProcedureFactory(service_level=4)
-    procedure.agencies.add(agency or AgencyFactory())
-    MethodFactory(procedure=procedure, channel="online", time_limit_days=3, charge_vnd=8000)
-    component = ComponentFactory(procedure=procedure, name="Tờ khai", required=True)
-    return procedure, component
-
-
-def ready_draft(user=None, procedure=None, component=None, agency=None):
-    if procedure is None:
-        procedure, component = make_procedure(agency)
-    user = user or UserFactory(phone=f"+849123{uuid.uuid4().int % 100000:05d}", email="")
-    draft = services.dossier_start(user=user, procedure=procedure)
-    services.draft_save_agency(dossier=draft, agency=procedure.agencies.first())
-    services.draft_add_file(dossier=draft, component=component, upload=SimpleUploadedFile("to-khai.pdf", PDF))
-    services.draft_save_delivery(dossier=draft, delivery="online")
-    return draft, user
+from tests.factories import (
+    PDF,
+    PNG,
+    AgencyFactory,
+    UserFactory,
+    make_procedure,
+    ready_draft,
+)
 
 
 @pytest.mark.django_db

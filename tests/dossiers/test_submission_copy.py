@@ -8,8 +8,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from dossiers import services, submission_copy
-
-from .test_submission import ready_draft
+from tests.factories import ready_draft
 
 pytestmark = pytest.mark.django_db
 

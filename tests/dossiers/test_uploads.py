@@ -17,9 +17,7 @@ from PIL import Image
 from dossiers import services, uploads
 from dossiers.constants import EventKind, Status
 from dossiers.models import Dossier, DossierEvent, DossierFile
-from tests.factories import AgencyFactory, login_staff, make_staff
-
-from .test_submission import PDF, make_procedure, ready_draft
+from tests.factories import PDF, AgencyFactory, login_staff, make_procedure, make_staff, ready_draft
 
 pytestmark = pytest.mark.django_db
 

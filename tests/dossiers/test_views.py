@@ -7,9 +7,7 @@ from django.urls import reverse
 from dossiers import services
 from dossiers.constants import Status
 from dossiers.models import Dossier
-from tests.factories import UserFactory
-
-from .test_submission import PDF, make_procedure, ready_draft
+from tests.factories import PDF, UserFactory, make_procedure, ready_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ stale version is refused.
 """
 
 import threading
-import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,9 +24,14 @@ from dossiers.transitions import TRANSITIONS
 from dossiers.workflow import Actor, ConflictError, TransitionError, allowed_transitions, dossier_transition
 from notifications.models import Message
 from notifications.services import ensure_default_templates
-from tests.factories import AgencyFactory, UserFactory, login_staff, make_staff
-
-from .test_submission import PDF, make_procedure, ready_draft
+from tests.factories import (
+    PDF,
+    AgencyFactory,
+    DossierFactory,
+    UserFactory,
+    login_staff,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -49,12 +53,9 @@ def office():
     }
 
 
-def submitted(office) -> Dossier:
-    procedure, component = make_procedure(office["agency"])
-    draft, user = ready_draft(procedure=procedure, component=component)
-    return services.dossier_submit(
-        dossier=draft, user=user, submission_key=uuid.uuid4(), declaration_accepted=True
-    )
+def at(office, state: str) -> Dossier:
+    """A dossier of the office's agency, brought to ``state`` by the office's own people."""
+    return DossierFactory(state=state, agency=office["agency"], people=office)
 
 
 def go(dossier: Dossier, name: str, actor: Actor, **kwargs) -> Dossier:
@@ -68,14 +69,8 @@ def staff(office, key) -> Actor:
     return Actor.staff(office[key])
 
 
-# How to bring a fresh submitted dossier to the state each row starts from.
 def to_received(office, d):
     return go(d, "receive", staff(office, "officer"))
-
-
-def to_assigned(office, d):
-    d = to_received(office, d)
-    return go(d, "assign", staff(office, "officer"), department="Tư pháp", assignee=office["specialist"])
 
 
 def with_draft(d):
@@ -87,38 +82,6 @@ def with_draft(d):
     return d
 
 
-def to_assigned_with_draft(office, d):
-    return with_draft(to_assigned(office, d))
-
-
-def to_appraised(office, d):
-    return with_draft(go(to_assigned(office, d), "appraise", staff(office, "specialist")))
-
-
-def to_awaiting(office, d):
-    return go(to_appraised(office, d), "submit_for_approval", staff(office, "specialist"))
-
-
-def to_approved(office, d):
-    return go(to_awaiting(office, d), "approve", staff(office, "leader"))
-
-
-def to_result_ready(office, d):
-    return go(to_approved(office, d), "result_ready", staff(office, "specialist"))
-
-
-def to_supplement(office, d):
-    return go(d, "request_supplement", staff(office, "officer"), reason="Thiếu", missing=["Giấy khai sinh"])
-
-
-def to_payment(office, d):
-    return go(to_assigned(office, d), "request_payment", staff(office, "officer"))
-
-
-def to_with_post(office, d):
-    return go(to_result_ready(office, d), "hand_to_post", staff(office, "officer"))
-
-
 def working_day_ahead(days: int) -> datetime:
     """17:00 on the working day ``days`` working days from today (a new date an extension accepts)."""
     from dossiers import workdays
@@ -127,31 +90,31 @@ def working_day_ahead(days: int) -> datetime:
     return datetime(day.year, day.month, day.day, 17, 0, tzinfo=VN)
 
 
-# row name: (bring there, allowed actor key or "applicant"/"system", kwargs, refused actor keys)
+# row name: (the state it starts from, see tests.factories.ROADS; allowed actor key or "applicant"/"system", kwargs, refused actor keys)
 CASES = {
-    "receive": (None, "officer", {}, ["specialist", "leader", "publisher", "agency_admin", "stranger", "applicant", "system"]),
-    "request_supplement": (None, "officer", {"reason": "Thiếu", "missing": ["Giấy khai sinh"]}, ["leader", "publisher", "stranger", "applicant", "system"]),
-    "refuse": (None, "officer", {"reason": "Không thuộc thẩm quyền"}, ["specialist", "leader", "publisher", "stranger", "applicant", "system"]),
-    "withdraw": (None, "officer", {"reason": "Theo đơn"}, ["specialist", "publisher", "stranger", "applicant", "system"]),
-    "withdraw_by_applicant": (None, "applicant", {"reason": "Nộp nhầm"}, ["officer", "other_citizen", "system"]),
-    "assign": (to_received, "officer", {"department": "Tư pháp"}, ["specialist", "publisher", "agency_admin", "stranger", "applicant", "system"]),
-    "appraise_and_submit": (to_assigned_with_draft, "specialist", {"internal_note": "Đủ điều kiện"}, ["other_specialist", "officer", "leader", "publisher", "applicant", "system"]),
-    "appraise": (to_assigned, "specialist", {}, ["other_specialist", "officer", "leader", "publisher", "applicant", "system"]),
-    "submit_for_approval": (to_appraised, "specialist", {}, ["other_specialist", "officer", "leader", "applicant", "system"]),
-    "approve": (to_awaiting, "leader", {}, ["specialist", "officer", "publisher", "stranger", "applicant", "system"]),
-    "return_for_rework": (to_awaiting, "leader", {"reason": "Sửa lại"}, ["specialist", "officer", "applicant", "system"]),
-    "request_payment": (to_assigned, "officer", {}, ["leader", "publisher", "other_specialist", "applicant", "system"]),
-    "payment_received": (to_payment, "system", {}, ["specialist", "leader", "publisher", "applicant"]),
-    "stop": (to_assigned, "leader", {"reason": "Không đủ điều kiện"}, ["specialist", "publisher", "stranger", "applicant", "system"]),
-    "extend": (to_received, "leader", {"reason": "Chờ xác minh", "new_due": lambda: working_day_ahead(12)}, ["specialist", "publisher", "stranger", "applicant", "system"]),
-    "result_ready": (to_approved, "specialist", {}, ["other_specialist", "leader", "publisher", "applicant", "system"]),
-    "return_result": (to_result_ready, "officer", {"method": "counter"}, ["specialist", "leader", "publisher", "stranger", "applicant"]),
-    "hand_to_post": (to_result_ready, "officer", {}, ["specialist", "leader", "publisher", "applicant", "system"]),
-    "post_delivered": (to_with_post, "system", {}, ["officer", "leader", "applicant"]),
-    "post_returned": (to_with_post, "system", {}, ["officer", "leader", "applicant"]),
-    "post_lost": (to_with_post, "system", {}, ["officer", "leader", "applicant"]),
-    "post_cancelled": (to_with_post, "officer", {}, ["specialist", "leader", "stranger", "applicant", "system"]),
-    "answer_supplement": (to_supplement, "applicant", {"note_to_applicant": "Đã bổ sung"}, ["officer", "other_citizen", "system"]),
+    "receive": ("submitted", "officer", {}, ["specialist", "leader", "publisher", "agency_admin", "stranger", "applicant", "system"]),
+    "request_supplement": ("submitted", "officer", {"reason": "Thiếu", "missing": ["Giấy khai sinh"]}, ["leader", "publisher", "stranger", "applicant", "system"]),
+    "refuse": ("submitted", "officer", {"reason": "Không thuộc thẩm quyền"}, ["specialist", "leader", "publisher", "stranger", "applicant", "system"]),
+    "withdraw": ("submitted", "officer", {"reason": "Theo đơn"}, ["specialist", "publisher", "stranger", "applicant", "system"]),
+    "withdraw_by_applicant": ("submitted", "applicant", {"reason": "Nộp nhầm"}, ["officer", "other_citizen", "system"]),
+    "assign": ("received", "officer", {"department": "Tư pháp"}, ["specialist", "publisher", "agency_admin", "stranger", "applicant", "system"]),
+    "appraise_and_submit": ("assigned_with_draft", "specialist", {"internal_note": "Đủ điều kiện"}, ["other_specialist", "officer", "leader", "publisher", "applicant", "system"]),
+    "appraise": ("assigned", "specialist", {}, ["other_specialist", "officer", "leader", "publisher", "applicant", "system"]),
+    "submit_for_approval": ("appraised", "specialist", {}, ["other_specialist", "officer", "leader", "applicant", "system"]),
+    "approve": ("awaiting_approval", "leader", {}, ["specialist", "officer", "publisher", "stranger", "applicant", "system"]),
+    "return_for_rework": ("awaiting_approval", "leader", {"reason": "Sửa lại"}, ["specialist", "officer", "applicant", "system"]),
+    "request_payment": ("assigned", "officer", {}, ["leader", "publisher", "other_specialist", "applicant", "system"]),
+    "payment_received": ("awaiting_payment", "system", {}, ["specialist", "leader", "publisher", "applicant"]),
+    "stop": ("assigned", "leader", {"reason": "Không đủ điều kiện"}, ["specialist", "publisher", "stranger", "applicant", "system"]),
+    "extend": ("received", "leader", {"reason": "Chờ xác minh", "new_due": lambda: working_day_ahead(12)}, ["specialist", "publisher", "stranger", "applicant", "system"]),
+    "result_ready": ("approved", "specialist", {}, ["other_specialist", "leader", "publisher", "applicant", "system"]),
+    "return_result": ("result_ready", "officer", {"method": "counter"}, ["specialist", "leader", "publisher", "stranger", "applicant"]),
+    "hand_to_post": ("result_ready", "officer", {}, ["specialist", "leader", "publisher", "applicant", "system"]),
+    "post_delivered": ("with_post", "system", {}, ["officer", "leader", "applicant"]),
+    "post_returned": ("with_post", "system", {}, ["officer", "leader", "applicant"]),
+    "post_lost": ("with_post", "system", {}, ["officer", "leader", "applicant"]),
+    "post_cancelled": ("with_post", "officer", {}, ["specialist", "leader", "stranger", "applicant", "system"]),
+    "answer_supplement": ("supplement_requested", "applicant", {"note_to_applicant": "Đã bổ sung"}, ["officer", "other_citizen", "system"]),
 }  # fmt: skip
 
 
@@ -178,9 +141,7 @@ def test_each_transition_allowed_refused_recorded_and_versioned(
     prepare, allowed, kwargs, refused = CASES[name]
     kwargs = {key: value() if callable(value) else value for key, value in kwargs.items()}
     row = TRANSITIONS[name]
-    d = submitted(office)
-    if prepare:
-        d = prepare(office, d)
+    d = at(office, prepare)
     d.refresh_from_db()
     before_version, before_status = d.version, d.status
     events_before = d.events.count()
@@ -247,7 +208,7 @@ def test_each_transition_allowed_refused_recorded_and_versioned(
 
 def test_a_stale_page_never_undoes_the_leaders_approval(office, client):
     """The walk-through's finding: the officer's old page pressed "assign" after the leader approved."""
-    d = to_awaiting(office, submitted(office))
+    d = at(office, "awaiting_approval")
     login_staff(client, office["officer"])
     stale = client.get(reverse("admin:dossiers_dossier_change", args=[d.pk])).context["dossier"].version
     go(d, "approve", staff(office, "leader"))
@@ -269,7 +230,7 @@ def test_a_stale_page_never_undoes_the_leaders_approval(office, client):
 
 def test_the_whole_way_with_one_notification_per_step(office, django_capture_on_commit_callbacks):
     officer, specialist, leader = office["officer"], office["specialist"], office["leader"]
-    dossier = submitted(office)
+    dossier = at(office, "submitted")
     with django_capture_on_commit_callbacks(execute=True):
         d = processing.dossier_receive(dossier_id=dossier.pk, actor=officer, expected_version=dossier.version)
     assert d.status == Status.RECEIVED and d.due_at and d.logbook_number
@@ -325,7 +286,7 @@ def test_the_whole_way_with_one_notification_per_step(office, django_capture_on_
 
 
 def test_applicant_withdrawal_is_audited_and_notified(office, client, django_capture_on_commit_callbacks):
-    d = submitted(office)
+    d = at(office, "submitted")
     client.force_login(d.applicant)
     page = client.get(reverse("dossiers:withdraw", args=[d.code])).content.decode()
     assert f'name="expected_version" value="{d.version}"' in page
@@ -350,7 +311,7 @@ def test_applicant_withdrawal_is_audited_and_notified(office, client, django_cap
 
 
 def test_applicant_page_gone_stale_gets_a_message_not_a_change(office, client):
-    d = submitted(office)
+    d = at(office, "submitted")
     client.force_login(d.applicant)
     seen = d.version
     to_received(office, d)  # the officer received it meanwhile
@@ -364,7 +325,7 @@ def test_applicant_page_gone_stale_gets_a_message_not_a_change(office, client):
 
 
 def test_applicant_form_without_its_version_is_refused_not_applied(office, client):
-    d = submitted(office)
+    d = at(office, "submitted")
     client.force_login(d.applicant)
     response = client.post(
         reverse("dossiers:withdraw", args=[d.code]), {"reason": "Nộp nhầm", "confirm": "on"}, follow=True
@@ -375,7 +336,7 @@ def test_applicant_form_without_its_version_is_refused_not_applied(office, clien
 
 def test_system_actor_moves_a_payment_request_on_and_the_due_date_moves(office):
     with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=VN), tick=False):  # Monday
-        d = to_payment(office, submitted(office))
+        d = at(office, "awaiting_payment")
         due_before = d.due_at
     with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=VN), tick=False):  # Thursday
         d = dossier_transition(
@@ -390,22 +351,20 @@ def test_system_actor_moves_a_payment_request_on_and_the_due_date_moves(office):
 
 
 def test_buttons_follow_the_table(office):
-    d = to_received(office, submitted(office))
+    d = at(office, "received")
     assert "assign" in allowed_transitions(Actor.staff(office["officer"]), d)
     assert allowed_transitions(Actor.staff(office["publisher"]), d) == []
     assert allowed_transitions(Actor.staff(office["specialist"]), d) == []  # not assigned to them
     assert allowed_transitions(Actor.staff(office["stranger"]), d) == []
-    assert "hand_to_post" not in processing.allowed_actions(
-        office["officer"], to_result_ready(office, submitted(office))
-    )
+    assert "hand_to_post" not in processing.allowed_actions(office["officer"], at(office, "result_ready"))
 
 
 def test_return_online_needs_the_electronic_result(office):
-    d = to_result_ready(office, submitted(office))
+    d = at(office, "result_ready")
     with pytest.raises(TransitionError, match="kết quả điện tử"):
         go(d, "return_result", staff(office, "officer"), method="online")
     assert Dossier.objects.get(pk=d.pk).status == Status.RESULT_READY
-    d = to_approved(office, submitted(office))
+    d = at(office, "approved")
     d = processing.dossier_result_ready(
         dossier_id=d.pk,
         actor=office["specialist"],
@@ -417,7 +376,7 @@ def test_return_online_needs_the_electronic_result(office):
 
 
 def test_result_ready_is_never_overdue_in_the_queue(office, client):
-    d = to_result_ready(office, submitted(office))
+    d = at(office, "result_ready")
     Dossier.objects.filter(pk=d.pk).update(due_at=timezone.now() - timedelta(days=3))
     login_staff(client, office["officer"])
     url = reverse("admin:dossiers_dossier_changelist")
@@ -431,7 +390,7 @@ def test_extend_before_the_deadline_to_a_later_working_day(office):
     the new date is a working day after the current one; form 04 gets its own number and the
     appointment the applicant had (an earlier extension included)."""
     with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=VN), tick=False):  # Monday
-        d = to_received(office, submitted(office))
+        d = at(office, "received")
         first_due = d.due_at
         saturday = datetime(2026, 11, 28, 17, 0, tzinfo=VN)
         with pytest.raises(TransitionError, match="không phải ngày làm việc"):
@@ -468,10 +427,12 @@ def test_extend_before_the_deadline_to_a_later_working_day(office):
 
 def test_log_book_numbers_are_the_agencys_series_refused_included(office):
     with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=VN), tick=False):
-        first = to_received(office, submitted(office))
-        refused = go(submitted(office), "refuse", staff(office, "officer"), reason="Không thuộc thẩm quyền")
-        third = to_received(office, submitted(office))
-        elsewhere = submitted({"agency": AgencyFactory()})
+        first = at(office, "received")
+        refused = go(
+            at(office, "submitted"), "refuse", staff(office, "officer"), reason="Không thuộc thẩm quyền"
+        )
+        third = at(office, "received")
+        elsewhere = DossierFactory(agency=AgencyFactory())
     assert [first.logbook_number, refused.logbook_number, third.logbook_number] == [
         "2026/0001",
         "2026/0002",
@@ -479,17 +440,17 @@ def test_log_book_numbers_are_the_agencys_series_refused_included(office):
     ]
     assert elsewhere.logbook_number == ""
     with time_machine.travel(datetime(2027, 1, 4, 9, 0, tzinfo=VN), tick=False):
-        assert to_received(office, submitted(office)).logbook_number == "2027/0001"  # a new volume
+        assert at(office, "received").logbook_number == "2027/0001"  # a new volume
 
 
 def test_stop_letters_have_their_own_numbers(office):
-    d = to_assigned(office, submitted(office))
+    d = at(office, "assigned")
     d = go(d, "stop", staff(office, "leader"), reason="Người nộp đề nghị dừng")
     assert d.events.get(action="stop").data["document_number"] == "01/TB-DGQ"
 
 
 def test_reassignment_never_unassigns_by_accident(office):
-    d = to_assigned(office, submitted(office))
+    d = at(office, "assigned")
     with pytest.raises(TransitionError, match="chọn chuyên viên"):
         go(d, "assign", staff(office, "officer"), department="Tư pháp", assignee=None)
     assert Dossier.objects.get(pk=d.pk).assignee == office["specialist"]
@@ -503,7 +464,7 @@ def test_assignment_picks_from_the_department(office):
     department = Department.objects.create(agency=office["agency"], name="Phòng Văn hóa - Xã hội")
     department.specialists.add(office["specialist"])
     department.leaders.add(office["leader"])
-    d = to_received(office, submitted(office))
+    d = at(office, "received")
     with pytest.raises(TransitionError, match="không phải chuyên viên của Phòng Văn hóa"):
         go(d, "assign", staff(office, "officer"), department=department, assignee=office["other_specialist"])
     d = go(d, "assign", staff(office, "officer"), department=department, assignee=office["specialist"])
@@ -518,7 +479,7 @@ def test_assignment_picks_from_the_department(office):
 
 def test_supplement_round_trip_pauses_the_clock(office):
     with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=VN), tick=False):  # Monday
-        d = to_assigned(office, submitted(office))
+        d = at(office, "assigned")
         due_before = d.due_at
         d = processing.dossier_request_supplement(
             dossier_id=d.pk,
@@ -545,7 +506,7 @@ def test_supplement_round_trip_pauses_the_clock(office):
 
 
 def test_result_file_must_be_a_pdf_and_nothing_is_half_applied(office, client):
-    d = to_approved(office, submitted(office))
+    d = at(office, "approved")
     with pytest.raises(processing.ProcessingError, match="PDF"):
         processing.dossier_result_ready(
             dossier_id=d.pk,
@@ -575,13 +536,13 @@ def test_officer_digest_and_supplement_reminder(office):
     office["officer"].email = "motcua@example.vn"
     office["officer"].save()
     with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=VN), tick=False):
-        d = to_received(office, submitted(office))
+        d = at(office, "received")
     Dossier.objects.filter(pk=d.pk).update(due_at=timezone.now() - timedelta(days=1))  # overdue
     assert reminders.send_officer_digests() >= 1
     digest = Message.objects.filter(event="officer_digest", recipient="motcua@example.vn").get()
     assert d.code in digest.body_text
     with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=VN), tick=False):
-        other = to_supplement(office, submitted(office))
+        other = at(office, "supplement_requested")
     with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=VN), tick=False):
         assert reminders.remind_unanswered_supplements() == 1
         assert reminders.remind_unanswered_supplements() == 0
@@ -598,7 +559,7 @@ def test_state_diagram_is_up_to_date():
 def test_two_officers_at_the_same_instant_one_wins(office):
     second = make_staff(office["agency"], "officer")
     for _round in range(10):
-        dossier = submitted(office)
+        dossier = at(office, "submitted")
         barrier = threading.Barrier(2)
         results: list[str] = []
 
@@ -637,7 +598,7 @@ def test_forms_lost_with_their_task_are_rendered_again_by_the_redrive_job(office
     from dossiers import forms_service
     from dossiers.tasks import redrive_forms
 
-    d = submitted(office)
+    d = at(office, "submitted")
     token = forms_service.rendering_enabled.set(False)  # the render task is lost
     try:
         d = to_received(office, d)

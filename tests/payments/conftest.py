@@ -12,7 +12,6 @@ from django.utils import timezone
 from payments import services, vnpay
 from payments.constants import FeeMoment, LegalKind
 from tests.factories import AgencyFactory, MethodFactory, ProcedureFactory, UserFactory, make_staff
-from tests.notifications.test_worker import broker, smtp, workers  # noqa: F401 - the real-worker harness
 
 
 @pytest.fixture(autouse=True)

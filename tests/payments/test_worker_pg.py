@@ -36,7 +36,7 @@ from payments.models import (
     SimulatedTransaction,
 )
 from payments.simulator import gateway as sim
-from tests.notifications.test_worker import _skip_reason, quiet, redeliver_unacked, wait_for
+from tests.worker_harness import _skip_reason, quiet, redeliver_unacked, wait_for
 
 from .conftest import World, notice
 

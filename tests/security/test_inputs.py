@@ -27,7 +27,7 @@ def desk(client):
     """An officer of an agency with one submitted dossier, signed in past MFA."""
     from dossiers import services
     from notifications.services import ensure_default_templates
-    from tests.dossiers.test_submission import make_procedure, ready_draft
+    from tests.factories import make_procedure, ready_draft
 
     ensure_default_templates()
     agency = AgencyFactory()

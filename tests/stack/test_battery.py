@@ -413,8 +413,8 @@ def r4_carrier_webhooks_replayed_shuffled_and_forged(stack, report):
     from delivery.models import Shipment, TrackingEvent
     from dossiers.constants import Status
     from dossiers.models import Dossier, DossierEvent
+    from tests.delivery.helpers import body_for
     from tests.delivery.result_helpers import Office, desk_form
-    from tests.delivery.test_webhook import body_for
 
     office = Office()
     dossier = office.result_ready(applicant_phone=f"+8497{uuid.uuid4().int % 10**7:07d}")
