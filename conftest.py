@@ -21,3 +21,16 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _notifications_state():
+    """Each test starts without the process's notification memory: rows queued by a test whose commit
+    never came (SQLite reuses ids after a rollback), templates a rolled-back test had edited."""
+    from notifications.services import discard_unpublished, forget_template
+
+    discard_unpublished()
+    forget_template()
+    yield
+    discard_unpublished()
+    forget_template()

@@ -1,17 +1,28 @@
 """Writes to the outbox. Everything that sends a message calls ``notify`` inside its own
-transaction; the send itself happens after commit (``message_send``), at least once, and the
-conditional claim makes it effectively once."""
+transaction; the send itself happens after commit (``messages_send``), at least once, and the
+conditional claim makes it effectively once.
+
+Throughput: the rows a transaction queues are published together when it commits, in batches of
+``NOTIFICATIONS_BATCH_SIZE`` (one ``notifications.send_batch`` task each). A batch is claimed with
+one conditional ``UPDATE … RETURNING``, handed to its provider in one call (one SMTP connection for
+all its emails; the SMS simulator writes them in one insert and reports their receipts in one
+signed callback), and recorded with one update per outcome. Receipts are applied in bulk the same
+way. A row published twice, or published after its transaction rolled back, is harmless: the claim
+only takes rows that are queued and due."""
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from core.jobs import enqueue
@@ -21,7 +32,7 @@ from . import gsm, rendering
 from .constants import FINAL_STATUSES, Channel, FailureKind, Preference, Status, can_transition
 from .models import ContactPreference, DeliveryReceipt, DevOutboxEntry, Message, NotificationTemplate
 from .providers import provider_for, sms_provider
-from .providers.base import PermanentFailure, Receipt, TemporaryFailure
+from .providers.base import PermanentFailure, Receipt, SendResult, TemporaryFailure
 
 logger = logging.getLogger(__name__)
 REDACTED = "••••••"
@@ -34,9 +45,63 @@ class NotificationError(Exception):
 # --- creating messages --------------------------------------------------------------------------
 
 
-def _enqueue(message_id: int) -> None:
-    """Hand a row to Celery. If the broker is down the row simply stays queued for the sweeper."""
-    enqueue("notifications.send_message", message_id)  # broker down: nothing is lost, the sweeper re-enqueues
+_pending = threading.local()  # ids queued by this thread's open transaction, published at its commit
+TEMPLATE_MEMO_SECONDS = 30
+_templates: dict[str, tuple[float, NotificationTemplate]] = {}
+
+
+def _publish(message_ids) -> None:
+    """Hand rows to Celery, one task per batch. If the broker is down they stay queued for the sweeper."""
+    ids = sorted(set(message_ids))
+    size = max(1, settings.NOTIFICATIONS_BATCH_SIZE)
+    for start in range(0, len(ids), size):
+        enqueue("notifications.send_batch", ids[start : start + size])
+
+
+def _publish_after_commit(message_ids) -> None:
+    """Publish these rows when the surrounding transaction commits, together with every other row it
+    queued: the first of its on-commit callbacks publishes them all, the others find nothing left."""
+    ids = getattr(_pending, "ids", None)
+    if ids is None:
+        ids = _pending.ids = []
+    ids.extend(message_ids)
+    transaction.on_commit(_flush_pending)
+
+
+def discard_unpublished() -> None:
+    """Forget the ids waiting for a commit that will not come (the tests' rolled-back transactions)."""
+    _pending.ids = []
+
+
+def _flush_pending() -> None:
+    ids, _pending.ids = getattr(_pending, "ids", None), []
+    if ids:
+        _publish(ids)
+
+
+def _template_for(event: str) -> NotificationTemplate | None:
+    """The active template of ``event``, kept in this process for ``TEMPLATE_MEMO_SECONDS``.
+
+    A save in the admin forgets it at once in the process that saved it (``NotificationsConfig``);
+    other workers read the new wording within half a minute. Reading it from the database (or a
+    shared cache) for each of thousands of messages would cost more than the rest of ``notify``.
+    """
+    now = time.monotonic()
+    kept = _templates.get(event)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    template = NotificationTemplate.objects.filter(event=event, is_active=True).first()
+    if template is not None:
+        _templates[event] = (now + TEMPLATE_MEMO_SECONDS, template)
+    return template
+
+
+def forget_template(event: str | None = None) -> None:
+    """Forget one event's template (or all of them): the next message reads it again."""
+    if event is None:
+        _templates.clear()
+    else:
+        _templates.pop(event, None)
 
 
 def _channels_for(user, preference: str | None) -> list[str]:
@@ -49,17 +114,22 @@ def _channels_for(user, preference: str | None) -> list[str]:
     return list(wanted)
 
 
-def _render(template: NotificationTemplate, language: str, context: dict) -> dict[str, str]:
+def _render(
+    template: NotificationTemplate, language: str, context: dict, channels=(Channel.SMS, Channel.EMAIL)
+) -> dict[str, str]:
+    """The texts of the channels asked for (an SMS-only message never renders the email)."""
     parts = template.parts(language)
-    sms = rendering.render(parts["sms_text"], context)
-    if template.fold_sms:
-        sms = gsm.fold_to_gsm(sms)
-    return {
-        "subject": rendering.render(parts["email_subject"], context).replace("\n", " ")[:255],
-        "text": rendering.render(parts["email_text"], context),
-        "html": rendering.render(parts["email_html"], context, html=True),
-        "sms": gsm.truncate_to_segments(sms),
-    }
+    out: dict[str, str] = {}
+    if Channel.SMS in channels:
+        sms = rendering.render(parts["sms_text"], context)
+        if template.fold_sms:
+            sms = gsm.fold_to_gsm(sms)
+        out["sms"] = gsm.truncate_to_segments(sms)
+    if Channel.EMAIL in channels:
+        out["subject"] = rendering.render(parts["email_subject"], context).replace("\n", " ")[:255]
+        out["text"] = rendering.render(parts["email_text"], context)
+        out["html"] = rendering.render(parts["email_html"], context, html=True)
+    return out
 
 
 def notify(
@@ -82,7 +152,7 @@ def notify(
     person's ContactPreference (both by default), skipping a channel with no address.
     Raises NotificationError if the event has no active template or nobody can be reached.
     """
-    template = NotificationTemplate.objects.filter(event=event, is_active=True).first()
+    template = _template_for(event)
     if template is None:
         raise NotificationError(f"no active template for event {event!r}")
     preference = None
@@ -101,7 +171,7 @@ def notify(
             ]
     # "Kính gửi {{ full_name }}": the person's name, or a polite form; never a username or nothing.
     full_context = {"full_name": salutation_name(user, language), **context}
-    rendered = _render(template, language, full_context)
+    rendered = _render(template, language, full_context, channels)
     related_type = ContentType.objects.get_for_model(related) if related is not None else None
     now = timezone.now()
     messages = []
@@ -130,8 +200,7 @@ def notify(
         )
     if not messages:
         raise NotificationError(f"nobody to reach for event {event!r}")
-    for message in messages:
-        transaction.on_commit(lambda pk=message.pk: _enqueue(pk))
+    _publish_after_commit([m.pk for m in messages])
     return messages
 
 
@@ -165,62 +234,120 @@ class SendOutcome:
 
 
 def message_send(message_id: int) -> SendOutcome | None:
-    """Claim a queued row (conditional update) and send it once.
+    """Claim one queued row and send it (``messages_send`` of one); None when there was nothing to do."""
+    return messages_send([message_id]).get(message_id)
 
-    Returns None when there was nothing to do (already claimed, sent, or not due yet), which is
-    what makes duplicated or retried tasks harmless. Temporary provider errors put the row back
-    to queued with exponential backoff until NOTIFICATIONS_RETRY_WINDOW has passed, then fail it.
+
+def _claim(message_ids, now) -> list[int]:
+    """Queued and due → sending, in one conditional ``UPDATE … RETURNING``: exactly the rows this
+    caller took, however many workers race for them (PostgreSQL; SQLite 3.35+ has it too)."""
+    ids = sorted({int(i) for i in message_ids})
+    if not ids:
+        return []
+    table = connection.ops.quote_name(Message._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, claimed_at = %s, updated_at = %s, attempts = attempts + 1 "  # noqa: S608 - names are ours, values are parameters
+            f"WHERE id IN ({marks}) AND status = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+            "RETURNING id",
+            [Status.SENDING, now, now, *ids, Status.QUEUED, now],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def messages_send(message_ids) -> dict[int, SendOutcome]:
+    """Claim the queued, due rows among ``message_ids`` and send them, each once.
+
+    Rows already claimed, sent, or not due yet are left alone (absent from the answer): that is what
+    makes duplicated or retried tasks harmless. Each provider gets its rows in one ``send_many``
+    call. Temporary errors put a row back to queued with exponential backoff until
+    NOTIFICATIONS_RETRY_WINDOW has passed, then fail it.
     """
     now = timezone.now()
-    claimed = (
-        Message.objects.filter(pk=message_id, status=Status.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
-    )
+    claimed = _claim(message_ids, now)
     if not claimed:
-        return None
-    message = Message.objects.get(pk=message_id)
+        return {}
+    rows = list(Message.objects.filter(pk__in=claimed).order_by("pk"))
     if settings.DEV_OUTBOX:
-        DevOutboxEntry.objects.get_or_create(
-            message=message,
-            defaults={
-                "channel": message.channel,
-                "recipient": message.recipient,
-                "subject": message.subject,
-                "body": message.body_text,
-            },
+        DevOutboxEntry.objects.bulk_create(
+            [
+                DevOutboxEntry(
+                    message=m, channel=m.channel, recipient=m.recipient, subject=m.subject, body=m.body_text
+                )
+                for m in rows
+            ],
+            ignore_conflicts=True,
         )
-    provider = provider_for(message.channel)
-    try:
-        result = provider.send(message)
-    except PermanentFailure as exc:
-        _fail(message, FailureKind.PERMANENT, exc.detail, provider.name, current=Status.SENDING)
-        return SendOutcome(Status.FAILED)
-    except TemporaryFailure as exc:
-        return _retry_or_fail(message, exc.detail, provider.name)
-    except Exception as exc:  # a bug or an unexpected library error: retry, record the class only
-        logger.exception("notifications: provider %s crashed on message %s", provider.name, message_id)
-        return _retry_or_fail(
-            message, f"technical: {exc.__class__.__name__}", provider.name, kind=FailureKind.TECHNICAL
-        )
-    new_status = Status.DELIVERED if result.delivered else Status.SENT
+    outcomes: dict[int, SendOutcome] = {}
+    for channel in sorted({m.channel for m in rows}):
+        batch = [m for m in rows if m.channel == channel]
+        provider = provider_for(channel)
+        try:
+            results = provider.send_many(batch)
+            if len(results) != len(batch):
+                raise RuntimeError(
+                    f"{provider.name} answered {len(results)} results for {len(batch)} messages"
+                )
+        except Exception as exc:  # a bug or an unexpected library error: every row is retried
+            logger.exception("notifications: provider %s crashed on a batch of %s", provider.name, len(batch))
+            results = [exc] * len(batch)
+        outcomes.update(_record(provider.name, batch, results))
+    return outcomes
+
+
+def _record(provider_name: str, batch: list[Message], results: list) -> dict[int, SendOutcome]:
+    """Write what the provider said: successes in one update per kind, failures one by one."""
+    outcomes: dict[int, SendOutcome] = {}
     done = timezone.now()
-    fields = {
-        "provider": provider.name,
-        "provider_message_id": result.provider_message_id,
-        "sent_at": done,
-        "last_error": "",
-    }
-    if result.delivered:
-        fields["delivered_at"] = done
-    if new_status in FINAL_STATUSES or message.channel == Channel.EMAIL:
-        fields.update(_redacted_fields(message))
-    if not _transition(message.pk, current=Status.SENDING, new=new_status, **fields):
-        # A receipt arrived before we recorded the send: keep its status, add what we know.
-        Message.objects.filter(pk=message.pk, provider_message_id="").update(
-            provider=provider.name, provider_message_id=result.provider_message_id, sent_at=done
-        )
-    return SendOutcome(new_status)
+    # (new status, redacted?) → {message id: the provider's id}
+    accepted: dict[tuple[str, bool], dict[int, str]] = {}
+    for message, result in zip(batch, results, strict=True):
+        if isinstance(result, PermanentFailure):
+            _fail(message, FailureKind.PERMANENT, result.detail, provider_name, current=Status.SENDING)
+            outcomes[message.pk] = SendOutcome(Status.FAILED)
+        elif isinstance(result, TemporaryFailure):
+            outcomes[message.pk] = _retry_or_fail(message, result.detail, provider_name)
+        elif isinstance(result, BaseException) or not isinstance(result, SendResult):
+            detail = f"technical: {result.__class__.__name__}"
+            outcomes[message.pk] = _retry_or_fail(message, detail, provider_name, kind=FailureKind.TECHNICAL)
+        else:
+            new_status = Status.DELIVERED if result.delivered else Status.SENT
+            redact = bool(_redacted_fields(message)) and (
+                new_status in FINAL_STATUSES or message.channel == Channel.EMAIL
+            )
+            accepted.setdefault((new_status, redact), {})[message.pk] = result.provider_message_id
+            outcomes[message.pk] = SendOutcome(new_status)
+    for (new_status, redact), provider_ids in accepted.items():
+        # Conditional, as every transition here: only rows still "sending" are written. One UPDATE for
+        # the kind; only the provider's id differs from row to row.
+        fields = {
+            "status": new_status,
+            "provider": provider_name,
+            "sent_at": done,
+            "updated_at": done,
+            "last_error": "",
+            "provider_message_id": Case(
+                *(When(pk=pk, then=Value(value)) for pk, value in provider_ids.items()),
+                output_field=models.CharField(),
+            ),
+        }
+        if new_status == Status.DELIVERED:
+            fields["delivered_at"] = done
+        if redact:
+            fields.update(body_text=REDACTED, body_html="")
+        updated = Message.objects.filter(pk__in=list(provider_ids), status=Status.SENDING).update(**fields)
+        if updated != len(provider_ids):
+            # A receipt arrived before we recorded the send: keep its status, add what we know.
+            recorded = set(
+                Message.objects.filter(pk__in=list(provider_ids), sent_at=done).values_list("pk", flat=True)
+            )
+            for pk, provider_message_id in provider_ids.items():
+                if pk not in recorded:
+                    Message.objects.filter(pk=pk, provider_message_id="").update(
+                        provider=provider_name, provider_message_id=provider_message_id, sent_at=done
+                    )
+    return outcomes
 
 
 def _retry_or_fail(
@@ -303,8 +430,114 @@ class ReceiptOutcome:
 
 
 def receipts_apply(*, provider: str, receipts: list[Receipt]) -> ReceiptOutcome:
-    """Apply delivery receipts once each. A receipt never moves a message out of a final status."""
+    """Apply delivery receipts once each. A receipt never moves a message out of a final status.
+
+    A batch is applied in a handful of queries (which event ids are new, the messages they name,
+    locked, the receipts in one insert, the plain "delivered" ones in one update); a failure, a
+    security code or a receipt that teaches us the provider's id goes one by one. If another worker
+    stores one of the same receipts meanwhile, the batch is rolled back and applied one by one.
+    """
     outcome = ReceiptOutcome()
+    unique: list[Receipt] = []
+    seen: set[str] = set()
+    for receipt in receipts:
+        if receipt.event_id in seen:
+            outcome.duplicates += 1
+            continue
+        seen.add(receipt.event_id)
+        unique.append(receipt)
+    try:
+        with transaction.atomic():
+            return _receipts_apply_bulk(provider, unique, ReceiptOutcome(duplicates=outcome.duplicates))
+    except IntegrityError:
+        return _receipts_apply_each(provider, unique, outcome)
+
+
+def _reference(receipt: Receipt) -> str:
+    return str(uuid.UUID(receipt.reference)) if receipt.reference and _is_uuid(receipt.reference) else ""
+
+
+def _receipts_apply_bulk(provider: str, receipts: list[Receipt], outcome: ReceiptOutcome) -> ReceiptOutcome:
+    event_ids = [r.event_id for r in receipts]
+    known = set(
+        DeliveryReceipt.objects.filter(provider=provider, event_id__in=event_ids).values_list(
+            "event_id", flat=True
+        )
+    )
+    fresh = [r for r in receipts if r.event_id not in known]
+    outcome.duplicates += len(receipts) - len(fresh)
+    if not fresh:
+        return outcome
+    provider_ids = {r.provider_message_id for r in fresh if r.provider_message_id}
+    references = {_reference(r) for r in fresh} - {""}
+    lookup = Q(pk__in=[])
+    if provider_ids:
+        lookup |= Q(provider_message_id__in=provider_ids)
+    if references:
+        lookup |= Q(uuid__in=references)
+    messages = list(Message.objects.select_for_update().filter(lookup, channel=Channel.SMS).order_by("pk"))
+    by_provider_id = {m.provider_message_id: m for m in messages if m.provider_message_id}
+    by_reference = {str(m.uuid): m for m in messages}
+    status_now = {m.pk: m.status for m in messages}
+    rows, delivered, one_by_one = [], [], []
+    for receipt in fresh:
+        message = by_provider_id.get(receipt.provider_message_id) or by_reference.get(_reference(receipt))
+        row = DeliveryReceipt(
+            provider=provider,
+            event_id=receipt.event_id,
+            status=receipt.status,
+            payload=receipt.raw,
+            message=message,
+        )
+        rows.append(row)
+        if message is None:
+            outcome.unknown += 1
+            continue
+        if status_now[message.pk] in FINAL_STATUSES:
+            outcome.ignored += 1
+            continue
+        row.applied = True
+        outcome.applied += 1
+        plain = receipt.status == "delivered" and not message.is_security
+        if plain and (message.provider_message_id or not receipt.provider_message_id):
+            delivered.append(message.pk)
+        else:
+            one_by_one.append((message, receipt))
+        status_now[message.pk] = Status.DELIVERED if receipt.status == "delivered" else Status.FAILED
+    DeliveryReceipt.objects.bulk_create(rows)
+    now = timezone.now()
+    if delivered:
+        Message.objects.filter(
+            pk__in=delivered, status__in=[Status.QUEUED, Status.SENDING, Status.SENT]
+        ).update(status=Status.DELIVERED, delivered_at=now, updated_at=now)
+    for message, receipt in one_by_one:
+        _receipt_settles(message, receipt, now)
+    return outcome
+
+
+def _receipt_settles(message: Message, receipt: Receipt, now) -> None:
+    """One receipt moves one (locked, not final) message to delivered or failed."""
+    if receipt.status == "delivered":
+        fields = {"delivered_at": now, **_redacted_fields(message)}
+        new = Status.DELIVERED
+    else:
+        fields = {
+            "failed_at": now,
+            "failure_kind": FailureKind.PERMANENT if receipt.permanent else FailureKind.TEMPORARY,
+            "last_error": (receipt.error or "operator reported failure")[:500],
+            **_redacted_fields(message),
+        }
+        new = Status.FAILED
+    if not message.provider_message_id and receipt.provider_message_id:
+        fields["provider_message_id"] = receipt.provider_message_id
+    _transition(message.pk, current=message.status, new=new, **fields)
+    if new == Status.FAILED and receipt.permanent:
+        message.refresh_from_db()
+        _fallback_to_email(message)
+
+
+def _receipts_apply_each(provider: str, receipts: list[Receipt], outcome: ReceiptOutcome) -> ReceiptOutcome:
+    """The careful path: each receipt in its own transaction (a concurrent duplicate is counted as such)."""
     for receipt in receipts:
         with transaction.atomic():
             try:
@@ -323,8 +556,8 @@ def receipts_apply(*, provider: str, receipts: list[Receipt]) -> ReceiptOutcome:
                 if receipt.provider_message_id
                 else Q(pk__in=[])
             )
-            if receipt.reference:
-                lookup |= Q(uuid=receipt.reference) if _is_uuid(receipt.reference) else Q(pk__in=[])
+            if _reference(receipt):
+                lookup |= Q(uuid=_reference(receipt))
             message = Message.objects.select_for_update().filter(lookup, channel=Channel.SMS).first()
             if message is None:
                 outcome.unknown += 1
@@ -334,33 +567,14 @@ def receipts_apply(*, provider: str, receipts: list[Receipt]) -> ReceiptOutcome:
                 row.save(update_fields=["message"])
                 outcome.ignored += 1
                 continue
-            now = timezone.now()
-            if receipt.status == "delivered":
-                fields = {"delivered_at": now, **_redacted_fields(message)}
-                new = Status.DELIVERED
-            else:
-                fields = {
-                    "failed_at": now,
-                    "failure_kind": FailureKind.PERMANENT if receipt.permanent else FailureKind.TEMPORARY,
-                    "last_error": (receipt.error or "operator reported failure")[:500],
-                    **_redacted_fields(message),
-                }
-                new = Status.FAILED
-            if not message.provider_message_id and receipt.provider_message_id:
-                fields["provider_message_id"] = receipt.provider_message_id
-            _transition(message.pk, current=message.status, new=new, **fields)
+            _receipt_settles(message, receipt, timezone.now())
             row.applied = True
             row.save(update_fields=["message", "applied"])
             outcome.applied += 1
-            if new == Status.FAILED and receipt.permanent:
-                message.refresh_from_db()
-                _fallback_to_email(message)
     return outcome
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:
@@ -419,8 +633,7 @@ def sweep(*, queued_after: timedelta | None = None, sending_after: timedelta | N
         )[:1000]
     )
     due = sorted(set(due) | set(stale_ids))
-    for message_id in due:
-        _enqueue(message_id)
+    _publish(due)
     # SMS sent but never settled by a receipt (the receipt was lost): ask the provider again.
     unsettled = Message.objects.filter(
         channel=Channel.SMS, status=Status.SENT, sent_at__lt=now - sending_after, sent_at__gte=now - window
@@ -464,7 +677,7 @@ def message_resend(*, message: Message, actor) -> Message:
             copy.pk,
             getattr(actor, "pk", None),
         )
-        transaction.on_commit(lambda: _enqueue(copy.pk))
+        _publish_after_commit([copy.pk])
     return copy
 
 
@@ -521,5 +734,5 @@ def queue_email(
         is_security=security,
         next_attempt_at=timezone.now(),
     )
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    _publish_after_commit([message.pk])
     return message

@@ -8,12 +8,25 @@ from django.conf import settings
 from . import services
 
 
+@shared_task(name="notifications.send_batch", ignore_result=True)
+def send_batch(message_ids: list[int]) -> None:
+    """Send the queued, due rows among ``message_ids`` (see ``services.messages_send``)."""
+    outcomes = services.messages_send(message_ids)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # in-process mode cannot wait: the sweeper sends retries when they fall due
+    retries: dict[float, list[int]] = {}
+    for message_id, outcome in outcomes.items():
+        if outcome.retry_in:
+            retries.setdefault(outcome.retry_in.total_seconds(), []).append(message_id)
+    for countdown, ids in retries.items():
+        # Backoff is at most 30 minutes, below the broker's visibility timeout; the sweeper is the safety net.
+        send_batch.apply_async((ids,), countdown=countdown)
+
+
 @shared_task(name="notifications.send_message", ignore_result=True)
 def send_message(message_id: int) -> None:
-    outcome = services.message_send(message_id)
-    if outcome and outcome.retry_in and not settings.CELERY_TASK_ALWAYS_EAGER:
-        # Backoff is at most 30 minutes, below the broker's visibility timeout; the sweeper is the safety net.
-        send_message.apply_async((message_id,), countdown=outcome.retry_in.total_seconds())
+    """One row (tasks published before batches existed are still in brokers)."""
+    send_batch([message_id])
 
 
 @shared_task(name="notifications.sweep", ignore_result=True)

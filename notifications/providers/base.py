@@ -56,6 +56,17 @@ class Provider(Plugin):
     def send(self, message: Message) -> SendResult:
         raise NotImplementedError
 
+    def send_many(self, messages: list[Message]) -> list[SendResult | Exception]:
+        """Send a batch: one result per message, in order, or the ``ProviderError`` (or any other
+        exception) that message met. Override to share a connection or use a bulk endpoint."""
+        results: list[SendResult | Exception] = []
+        for message in messages:
+            try:
+                results.append(self.send(message))
+            except Exception as exc:  # recorded per message by the caller (temporary, permanent, technical)
+                results.append(exc)
+        return results
+
     def parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[Receipt]:
         raise InvalidSignature("this provider sends no receipts")
 

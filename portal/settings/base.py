@@ -256,6 +256,9 @@ SMS_WEBHOOK_SECRET = env_file("SMS_WEBHOOK_SECRET", default="dev-only-sms-webhoo
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
 # /dev/outbox/: a readable copy of every message (codes included). Never on in production.
 DEV_OUTBOX = env.bool("DEV_OUTBOX", default=DEBUG)
+NOTIFICATIONS_BATCH_SIZE = env.int(
+    "NOTIFICATIONS_BATCH_SIZE", default=50
+)  # rows per send task and provider call
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
 NOTIFICATIONS_RETRY_WINDOW_SECONDS = env.int("NOTIFICATIONS_RETRY_WINDOW_SECONDS", default=4 * 3600)
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=180)

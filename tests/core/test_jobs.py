@@ -39,7 +39,7 @@ def test_every_name_a_service_enqueues_is_a_registered_task():
         "delivery.simulator_emit",
         "dossiers.render_form",
         "dossiers.render_submission_copy",
-        "notifications.send_message",
+        "notifications.send_batch",
         "notifications.simulator_deliver_receipt",
         "payments.render_receipt",
         "payments.simulator_send_notice",
@@ -87,10 +87,10 @@ def test_the_task_runs_with_its_arguments():
 
 
 def test_a_broker_that_refuses_loses_nothing_and_says_so(caplog):
-    task = jobs.task_named("notifications.send_message")
+    task = jobs.task_named("notifications.send_batch")
     with (
         mock.patch.object(task, "delay", side_effect=ConnectionError("broker down")),
         caplog.at_level(logging.WARNING, logger="core.jobs"),
     ):
-        assert jobs.enqueue("notifications.send_message", 7) is False
-    assert "could not enqueue notifications.send_message(7,) (ConnectionError)" in caplog.text
+        assert jobs.enqueue("notifications.send_batch", [7]) is False
+    assert "could not enqueue notifications.send_batch([7],) (ConnectionError)" in caplog.text

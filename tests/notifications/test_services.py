@@ -36,7 +36,10 @@ def test_notify_writes_rows_and_sends_on_commit(citizen, django_capture_on_commi
         messages = services.notify(event="dossier_submitted", context=CONTEXT, user=citizen)
     assert {m.channel for m in messages} == {Channel.SMS, Channel.EMAIL}
     assert all(m.status == Status.QUEUED for m in messages)
-    assert len(callbacks) == 2  # exactly one enqueue per row, only after commit
+    assert len(callbacks) == 1  # both rows published together, only after commit
+    with mock.patch("notifications.services.enqueue") as enqueue:
+        callbacks[0]()
+    enqueue.assert_called_once_with("notifications.send_batch", sorted(m.pk for m in messages))
     sms = next(m for m in messages if m.channel == Channel.SMS)
     assert sms.body_text.isascii()  # folded to GSM-7
     assert "000.21.01.H24-261122-0001" in sms.body_text
@@ -124,8 +127,8 @@ def _queued(**kwargs) -> Message:
 def test_claim_is_idempotent():
     message = _queued()
     with mock.patch(
-        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send",
-        return_value=SendResult("p-1"),
+        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send_many",
+        return_value=[SendResult("p-1")],
     ) as send:
         first = services.message_send(message.pk)
         second = services.message_send(message.pk)  # a duplicated or redelivered task
@@ -165,7 +168,7 @@ def test_temporary_failure_past_the_window_fails():
 def test_unexpected_provider_crash_is_retried_as_technical():
     message = _queued()
     with mock.patch(
-        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send",
+        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send_many",
         side_effect=KeyError("boom"),
     ):
         outcome = services.message_send(message.pk)
@@ -222,10 +225,10 @@ def test_sweep_recovers_stale_and_unsent_rows():
     fresh = _queued()
     expired = _queued()
     Message.objects.filter(pk=expired.pk).update(created_at=timezone.now() - timedelta(hours=5))
-    with mock.patch("notifications.services._enqueue") as enqueue:
+    with mock.patch("notifications.services._publish") as publish:
         result = services.sweep()
     assert result == {"expired": 1, "reset": 1, "enqueued": 2, "reconciled": 0}
-    assert sorted(c.args[0] for c in enqueue.call_args_list) == sorted([due.pk, stale.pk])
+    assert sorted(i for c in publish.call_args_list for i in c.args[0]) == sorted([due.pk, stale.pk])
     assert Message.objects.get(pk=stale.pk).status == Status.QUEUED
     assert Message.objects.get(pk=fresh.pk).status == Status.QUEUED
     assert Message.objects.get(pk=expired.pk).status == Status.FAILED
@@ -242,7 +245,7 @@ def test_resent_message_is_a_new_row():
 
 def test_broker_down_at_commit_loses_nothing(citizen, django_capture_on_commit_callbacks):
     with (
-        mock.patch("notifications.tasks.send_message.delay", side_effect=ConnectionError("broker down")),
+        mock.patch("notifications.tasks.send_batch.delay", side_effect=ConnectionError("broker down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.notify(event="dossier_received", context=CONTEXT, user=citizen)
@@ -276,13 +279,13 @@ def test_receipts_once_and_never_backwards():
 def test_provider_permanent_error_class_is_permanent():
     message = _queued()
     with mock.patch(
-        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send",
-        side_effect=PermanentFailure("rejected"),
+        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send_many",
+        return_value=[PermanentFailure("rejected")],
     ):
         assert services.message_send(message.pk).status == Status.FAILED
     with mock.patch(
-        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send",
-        side_effect=TemporaryFailure("busy"),
+        "notifications.providers.sms_simulator.provider.SimulatorSmsProvider.send_many",
+        return_value=[TemporaryFailure("busy")],
     ):
         other = _queued()
         assert services.message_send(other.pk).status == Status.QUEUED
@@ -378,3 +381,90 @@ def test_fallback_email_says_the_same_as_the_failed_sms(django_capture_on_commit
         security=True,
     )[0]
     assert code.context == {}
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+
+def test_a_transaction_publishes_its_rows_in_batches_once(settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATIONS_BATCH_SIZE = 50
+    users = [UserFactory(phone=f"+8491200{i:04d}", email=f"p{i}@example.vn") for i in range(60)]
+    with (
+        mock.patch("notifications.services.enqueue") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ids = [
+            m.pk for u in users for m in services.notify(event="dossier_received", context=CONTEXT, user=u)
+        ]
+    published = [c.args[1] for c in enqueue.call_args_list]
+    assert {c.args[0] for c in enqueue.call_args_list} == {"notifications.send_batch"}
+    assert [len(batch) for batch in published] == [50, 50, 20]  # 120 rows, not 120 tasks
+    assert sorted(i for batch in published for i in batch) == sorted(ids)
+
+
+def test_a_batch_is_claimed_once_and_recorded_in_bulk(django_assert_max_num_queries):
+    rows = [_queued(recipient=f"+849123400{i:02d}") for i in range(30)]
+    later = _queued(recipient="+84912340099", next_attempt_at=timezone.now() + timedelta(minutes=5))
+    ids = [m.pk for m in rows] + [later.pk]
+    # Claim, load, the simulator's check and insert, one update for the outcomes: not one round per row.
+    with django_assert_max_num_queries(12):
+        outcomes = services.messages_send(ids)
+    assert set(outcomes) == {m.pk for m in rows}  # the row not due yet is left alone
+    assert {o.status for o in outcomes.values()} == {Status.SENT}
+    assert services.messages_send(ids) == {}  # a duplicated task finds nothing left to claim
+    assert SimulatedSms.objects.filter(reference__in=[m.uuid for m in rows]).count() == 30
+    assert Message.objects.get(pk=later.pk).status == Status.QUEUED
+    sent = Message.objects.filter(pk__in=[m.pk for m in rows])
+    assert all(m.provider_message_id == f"sim-{m.uuid.hex}" and m.attempts == 1 for m in sent)
+
+
+def test_a_batch_keeps_each_rows_outcome():
+    ok = _queued(recipient="+84912345001")
+    busy = _queued(recipient="+84999000004")  # simulator: gateway busy
+    refused = _queued(recipient="+84999000005")  # simulator: rejected
+    outcomes = services.messages_send([ok.pk, busy.pk, refused.pk])
+    assert outcomes[ok.pk].status == Status.SENT
+    assert outcomes[busy.pk].status == Status.QUEUED and outcomes[busy.pk].retry_in
+    assert outcomes[refused.pk].status == Status.FAILED
+    assert Message.objects.get(pk=refused.pk).failure_kind == FailureKind.PERMANENT
+
+
+def test_a_receipt_batch_is_applied_in_bulk_and_once(django_assert_max_num_queries):
+    from notifications.providers.base import Receipt
+
+    rows = [_queued(status=Status.SENT, provider_message_id=f"p-{i}") for i in range(40)]
+    receipts = [
+        Receipt(event_id=f"e-{i}", status="delivered", provider_message_id=f"p-{i}") for i in range(40)
+    ]
+    receipts.append(Receipt(event_id="e-0", status="delivered", provider_message_id="p-0"))  # repeated inside
+    receipts.append(Receipt(event_id="e-x", status="delivered", provider_message_id="nobody"))
+    with django_assert_max_num_queries(8):
+        outcome = services.receipts_apply(provider="simulator", receipts=receipts)
+    assert (outcome.applied, outcome.duplicates, outcome.unknown, outcome.ignored) == (40, 1, 1, 0)
+    assert set(Message.objects.filter(pk__in=[m.pk for m in rows]).values_list("status", flat=True)) == {
+        Status.DELIVERED
+    }
+    again = services.receipts_apply(provider="simulator", receipts=receipts[:40])
+    assert (again.applied, again.duplicates) == (0, 40)
+    assert DeliveryReceipt.objects.filter(provider="simulator", applied=True).count() == 40
+
+
+def test_the_simulator_reports_a_batch_in_one_signed_callback(django_capture_on_commit_callbacks):
+    rows = [_queued(recipient=f"+849123500{i:02d}") for i in range(5)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.messages_send([m.pk for m in rows])
+    assert len(callbacks) == 1  # one receipt task for the five
+    assert set(Message.objects.filter(pk__in=[m.pk for m in rows]).values_list("status", flat=True)) == {
+        Status.DELIVERED
+    }
+
+
+def test_an_edited_template_is_used_at_once(citizen, django_capture_on_commit_callbacks):
+    from notifications.models import NotificationTemplate
+
+    services.notify(event="dossier_received", context=CONTEXT, user=citizen, channels=[Channel.SMS])
+    template = NotificationTemplate.objects.get(event="dossier_received")
+    template.sms_text = "Ho so {{ dossier_code }} da tiep nhan (sua)"
+    template.save()
+    [sms] = services.notify(event="dossier_received", context=CONTEXT, user=citizen, channels=[Channel.SMS])
+    assert sms.body_text.endswith("(sua)")

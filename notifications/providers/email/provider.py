@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,29 @@ class EmailProvider(Provider):
         self.connection = connection
 
     def send(self, message: Message) -> SendResult:
+        return self._send(message, self.connection or get_connection(fail_silently=False))
+
+    def send_many(self, messages: list[Message]) -> list[SendResult | Exception]:
+        """The whole batch over one SMTP connection (one TLS handshake and login, not one per email)."""
+        connection = self.connection or get_connection(fail_silently=False)
+        try:
+            connection.open()
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            failure = TemporaryFailure(f"SMTP unavailable: {exc.__class__.__name__}")
+            return [failure] * len(messages)
+        results: list[SendResult | Exception] = []
+        try:
+            for message in messages:
+                try:
+                    results.append(self._send(message, connection))
+                except Exception as exc:  # recorded per message by the caller
+                    results.append(exc)
+        finally:
+            with contextlib.suppress(Exception):
+                connection.close()
+        return results
+
+    def _send(self, message: Message, connection) -> SendResult:
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "dichvucong.local"
         message_id = f"<{message.uuid}@{domain}>"
         email = EmailMultiAlternatives(
@@ -26,7 +50,7 @@ class EmailProvider(Provider):
             body=message.body_text,
             to=[message.recipient],
             headers={"Message-ID": message_id, "X-Portal-Reference": str(message.uuid)},
-            connection=self.connection or get_connection(fail_silently=False),
+            connection=connection,
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")

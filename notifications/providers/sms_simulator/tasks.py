@@ -10,6 +10,6 @@ from .provider import signed_receipt
 
 
 @shared_task(name="notifications.simulator_deliver_receipt", ignore_result=True)
-def simulator_deliver_receipt(event: dict) -> None:
+def simulator_deliver_receipt(event: dict | list[dict]) -> None:
     body, signature = signed_receipt(event)
     services.handle_sms_webhook("simulator", body, {"X-Signature": signature})

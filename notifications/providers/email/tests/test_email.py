@@ -17,8 +17,10 @@ class RefusingHandler(MessageHandler):
     def __init__(self):
         super().__init__()
         self.received = []
+        self.peers = set()  # one (host, port) per SMTP connection the client opened
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        self.peers.add(session.peer)
         if address.startswith("nobody@"):
             return "550 5.1.1 no such user"
         envelope.rcpt_tos.append(address)
@@ -85,3 +87,41 @@ def test_email_server_down_is_temporary():
     )
     with pytest.raises(TemporaryFailure):
         EmailProvider(connection=connection).send(message)
+
+
+def test_a_batch_shares_one_smtp_connection_and_keeps_each_outcome(smtp_server):
+    handler, port = smtp_server
+    recipients = [
+        "an@example.vn",
+        "binh@example.vn",
+        "nobody@example.vn",
+        "chi@example.vn",
+        "dung@example.vn",
+    ]
+    messages = [
+        Message.objects.create(
+            channel=Channel.EMAIL, recipient=r, event="x", subject="Hồ sơ", body_text="Kính gửi"
+        )
+        for r in recipients
+    ]
+    connection = get_connection("django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port)
+    results = EmailProvider(connection=connection).send_many(messages)
+    assert [type(r).__name__ for r in results] == ["SendResult"] * 2 + ["PermanentFailure"] + [
+        "SendResult"
+    ] * 2
+    assert len(handler.received) == 4
+    assert len(handler.peers) == 1  # one connection (one handshake and login) for the whole batch
+
+
+def test_a_batch_with_the_server_down_is_temporary_for_each():
+    messages = [
+        Message.objects.create(
+            channel=Channel.EMAIL, recipient=f"a{i}@example.vn", event="x", subject="s", body_text="b"
+        )
+        for i in range(3)
+    ]
+    connection = get_connection(
+        "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=9, timeout=2
+    )
+    results = EmailProvider(connection=connection).send_many(messages)
+    assert all(isinstance(r, TemporaryFailure) for r in results) and len(results) == 3
