@@ -50,6 +50,9 @@ BATCH = 2000
 def _setup() -> None:
     import django
 
+    from bench.database import ensure_database
+
+    ensure_database()
     django.setup()
 
 

@@ -77,6 +77,9 @@ def citizens(count: int) -> None:
 def main() -> int:
     import django
 
+    from bench.database import ensure_database
+
+    ensure_database()
     django.setup()
     from bench.queue_bench import session_cookie
     from core.people import format_vn_phone

@@ -39,6 +39,9 @@ def prepare() -> tuple[list[str], list[str]]:
     """Procedure codes for F1 and the signed notices (query strings) for N fresh attempts."""
     import django
 
+    from bench.database import ensure_database
+
+    ensure_database()
     django.setup()
     from django.conf import settings
     from django.core.management import call_command

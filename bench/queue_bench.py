@@ -198,6 +198,9 @@ def report(size: int, results: dict[str, dict], first: dict[str, dict] | None) -
 def main() -> int:
     import django
 
+    from bench.database import ensure_database
+
+    ensure_database()
     django.setup()
     from django.core.management import call_command
     from django.db import connection

@@ -187,6 +187,9 @@ def report(size: int, mode: str, vendor: str, results: dict[str, dict]) -> list[
 def main() -> int:
     import django
 
+    from bench.database import ensure_database
+
+    ensure_database()
     django.setup()
     from django.core.management import call_command
     from django.db import connection
