@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from core import ratelimit
+from core import jobs, ratelimit
 from core.links import absolute_url
 
 from . import selectors, services
@@ -162,10 +162,18 @@ def attempt_status(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_safe
 def receipt_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    """The e-receipt, to the payer only (another person's is a 404)."""
+    """The e-receipt, to the payer only (another person's is a 404). Rendered by a task after the
+    payment commits and served from storage, never rendered here: while it is being made, a page
+    says so and updates itself (``?status=1`` is its htmx fragment)."""
     receipt = selectors.receipt_get_for_citizen(user=request.user, token=token)
-    if not receipt.pdf:
-        receipt = services.receipt_render(receipt_id=receipt.pk)  # normally done by the task after commit
+    polling = request.GET.get("status") == "1"
+    if not receipt.pdf and not polling:
+        jobs.enqueue("payments.render_receipt", receipt.pk)  # in-process tasks (make run) make it right here
+        receipt.refresh_from_db(fields=["pdf"])
+    if polling or not receipt.pdf:
+        template = "payments/_receipt_status.html" if polling else "payments/receipt_pending.html"
+        ready = bool(receipt.pdf)
+        return render(request, template, {"receipt": receipt, "ready": ready}, status=200 if ready else 202)
     try:
         handle = receipt.pdf.open("rb")
     except OSError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import subprocess
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -407,3 +408,27 @@ def test_leader_dashboard_shows_the_share_paid_online(client, world):
     page = client.get("/admin/statistics/")
     assert page.status_code == 200
     assert "Trong đó thanh toán trực tuyến (Quyết định 766)" in page.content.decode()
+
+
+def test_a_receipt_not_made_yet_says_so_and_is_never_rendered_in_the_request(client, world):
+    attempt = world.started()
+    with mock.patch("payments.services.enqueue"):  # the worker has not run yet
+        client.get(IPN, notice(attempt))
+    receipt = Receipt.objects.get()
+    assert not receipt.pdf
+    client.force_login(world.citizen)
+    url = reverse("payments:receipt_pdf", args=[receipt.token])
+    with (
+        mock.patch("payments.documents.receipt_pdf", side_effect=AssertionError("rendered in a request")),
+        mock.patch("payments.views.jobs.enqueue") as enqueue,  # published to a worker that is busy
+    ):
+        page = client.get(url)
+        fragment = client.get(url, {"status": "1"})
+    assert page.status_code == 202 and "Biên lai điện tử đang được tạo" in page.content.decode()
+    assert 'hx-trigger="every 3s"' in page.content.decode()
+    enqueue.assert_called_once_with("payments.render_receipt", receipt.pk)
+    assert fragment.status_code == 202 and 'id="receipt-status"' in fragment.content.decode()
+    services.receipt_render(receipt_id=receipt.pk)  # what the worker does
+    ready = client.get(url, {"status": "1"})
+    assert ready.status_code == 200 and "Biên lai điện tử đã sẵn sàng" in ready.content.decode()
+    assert client.get(url)["Content-Type"] == "application/pdf"
