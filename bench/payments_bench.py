@@ -11,7 +11,14 @@ the request's), and measures with 2 client threads:
   IPN new     one signed success notice per attempt: verify, lock, apply, receipt, outbox rows
   IPN repeat  the same notices again (the gateway's retries): answered 02, nothing changes
 Reported: requests/s and p50/p95 (client) and server time (Server-Timing). Goal: IPN new ≥ F1/2.
-Results go to bench/results/payments-<timestamp>.json. Every notice must be answered 00 (then 02).
+Every notice must be answered 00 (then 02).
+
+Then the e-receipt (issue 15: "never rendered in a request: served from storage, ≤ 1.5× F1"): 20 of
+the receipts just issued are rendered as the worker does, and the payer's session downloads them,
+measured one client at a time, interleaved round by round in a random order with F0 (/healthz) and
+F1. The receipt view must answer 200 with the PDF (a 202 "being made" page fails the bench).
+Results go to bench/results/payments-<timestamp>.json. F1 is the procedure page itself, with the
+anonymous page cache off (CATALOGUE_PAGE_CACHE_SECONDS=0), as issue 15 defines it.
 """
 
 from __future__ import annotations
@@ -152,6 +159,65 @@ def measure(name: str, urls: list[str], expect: str | None = None) -> dict:
     }
 
 
+RECEIPT_ROUNDS = int(os.environ.get("BENCH_RECEIPT_ROUNDS", "80"))
+
+
+def measure_receipts(base: str, codes: list[str]) -> dict[str, dict]:
+    """F0, F1 and the payer's receipt download, interleaved, one client (p50/p95, server time)."""
+    from bench.sessions import session_cookie
+    from payments import services
+    from payments.models import Receipt
+
+    receipts = list(
+        Receipt.objects.filter(fee_request__dossier__applicant__username="bench-payer").order_by("-pk")[:20]
+    )
+    if not receipts:
+        raise RuntimeError("no receipt was issued by the IPN phase")
+    for receipt in receipts:
+        services.receipt_render(receipt_id=receipt.pk)  # what the worker does after the payment commits
+    cookie = session_cookie("bench-payer", mfa=False)
+
+    def get(key: str, round_no: int) -> tuple[float, float]:
+        if key == "F0":
+            url, headers = f"{base}/healthz", {}
+        elif key == "F1":
+            url, headers = f"{base}/procedures/{codes[round_no % len(codes)]}/", {}
+        else:
+            url, headers = (
+                f"{base}/payments/receipts/{receipts[round_no % len(receipts)].token}.pdf",
+                {"Cookie": cookie},
+            )
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback only
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            body = response.read()
+            if response.status != 200 or (key == "receipt" and not body.startswith(b"%PDF")):
+                raise RuntimeError(f"{url}: HTTP {response.status}, not the PDF")
+            timing = response.headers.get("Server-Timing", "app;dur=0")
+        return (time.perf_counter() - start) * 1000, float(timing.split("dur=")[1])
+
+    rng = random.Random(11)
+    keys = ["F0", "F1", "receipt"]
+    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in keys}
+    for round_no in range(-3, RECEIPT_ROUNDS):
+        order = keys[:]
+        rng.shuffle(order)
+        for key in order:
+            sample = get(key, round_no)
+            if round_no >= 0:
+                samples[key].append(sample)
+    out = {}
+    for key, values in samples.items():
+        client = sorted(c for c, _s in values)
+        out[key] = {
+            "p50_ms": round(statistics.median(client), 2),
+            "p95_ms": round(client[min(len(client) - 1, int(len(client) * 0.95))], 2),
+            "server_p50_ms": round(statistics.median(s for _c, s in values), 2),
+            "requests": len(values),
+        }
+    return out
+
+
 def main() -> int:
     codes, notices = prepare()
     port = free_port()
@@ -160,6 +226,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CELERY_BROKER_URL": "memory://",
+        "CATALOGUE_PAGE_CACHE_SECONDS": "0",
     }
     server = subprocess.Popen(  # noqa: S603
         [
@@ -194,6 +261,7 @@ def main() -> int:
             measure("IPN new success notice", [ipn + q for q in notices], expect="00"),
             measure("IPN repeated notice (02)", [ipn + q for q in notices], expect="02"),
         ]
+        receipt_rows = measure_receipts(base, codes)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -210,16 +278,33 @@ def main() -> int:
             f"{r['server_p50_ms']:>11} {r['server_p95_ms']:>11}"
         )
     f1, new = results[0], results[1]
-    verdicts = {"IPN new rps ≥ F1/2": new["rps"] >= f1["rps"] / 2}
+    receipt_ratio = receipt_rows["receipt"]["p50_ms"] / receipt_rows["F1"]["p50_ms"]
+    verdicts = {
+        "IPN new rps ≥ F1/2": new["rps"] >= f1["rps"] / 2,
+        "receipt PDF p50 ≤ 1.5× F1 p50": receipt_ratio <= 1.5,
+    }
+    print(f"\nE-receipt from storage, one client, {RECEIPT_ROUNDS} interleaved rounds")
+    print(f"  {'':28} {'p50 ms':>8} {'p95 ms':>8} {'server p50':>11} {'× F0':>6} {'× F1':>6}")
+    for key, label in (
+        ("F0", "F0 /healthz"),
+        ("F1", "F1 procedure page"),
+        ("receipt", "receipt PDF (payer)"),
+    ):
+        r = receipt_rows[key]
+        print(
+            f"  {label:28} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['server_p50_ms']:>11} "
+            f"{r['p50_ms'] / receipt_rows['F0']['p50_ms']:>5.1f}× {r['p50_ms'] / receipt_rows['F1']['p50_ms']:>5.2f}×"
+        )
     print()
+    ratios = {"IPN new rps ≥ F1/2": new["rps"] / f1["rps"], "receipt PDF p50 ≤ 1.5× F1 p50": receipt_ratio}
     for label, ok in verdicts.items():
-        print(f"  {'PASS' if ok else 'MISS'}  {label}  (ratio {new['rps'] / f1['rps']:.2f})")
+        print(f"  {'PASS' if ok else 'MISS'}  {label}  (ratio {ratios[label]:.2f})")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (out / f"payments-{stamp}.json").write_text(
         json.dumps(
-            {"vendor": connection.vendor, "results": results, "verdicts": verdicts},
+            {"vendor": connection.vendor, "results": results, "receipt": receipt_rows, "verdicts": verdicts},
             indent=2,
             ensure_ascii=False,
         )
