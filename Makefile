@@ -49,11 +49,17 @@ battery: ## the reliability battery (R1-R9, S1-S6): starts its own stack (as mak
 	@./scripts/setup.sh
 	@STACK_BATTERY=1 $(PY) -m pytest tests/stack/test_battery.py -p no:cacheprovider -p no:logging -q -rs $(PYTEST_ARGS)
 
-bench: ## benchmarks in bench/ against floors of the same run (the queue bench needs BENCH_DATABASE_URL)
+bench: ## every benchmark against floors of its own run, then the table of issue 15 (bench/summary.py)
 	@./scripts/setup.sh
-	@$(PY) bench/search_bench.py
-	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/queue_bench.py; \
-	else echo "bench/queue_bench.py skipped: it needs PostgreSQL (BENCH_DATABASE_URL)"; fi
+	@since=$$(date +%s); \
+	$(PY) bench/search_bench.py; \
+	if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/queue_bench.py; \
+	else echo "bench/queue_bench.py skipped: it needs PostgreSQL (BENCH_DATABASE_URL)"; fi; \
+	if [ -n "$$BENCH_DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then $(PY) bench/notifications_bench.py; \
+	else echo "bench/notifications_bench.py skipped: it needs PostgreSQL and Redis (BENCH_DATABASE_URL, REDIS_URL)"; fi; \
+	$(PY) bench/payments_bench.py; \
+	if [ -n "$$LOAD_USERS" ]; then $(MAKE) --no-print-directory load; fi; \
+	$(PY) bench/summary.py --since $$since
 
 load: ## Locust load harness, headless (bench/load_run.py; needs BENCH_DATABASE_URL and REDIS_URL)
 	@./scripts/setup.sh

@@ -16,6 +16,7 @@ goal of issue 15 (500 users, no failure, p95 ≤ 1 s). Locust's CSV files go to 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -87,11 +88,34 @@ def summary() -> int:
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])
     p95 = float(total["95%"])
     print(f"\n{USERS} users for {SECONDS} s: {requests} requests, {failures} failures, p95 {p95:.0f} ms")
+    verdict = "PASS" if failures == 0 and p95 <= GOAL_P95_MS else "MISS"
     if USERS >= GOAL_USERS:
-        verdict = "PASS" if failures == 0 and p95 <= GOAL_P95_MS else "MISS"
         print(f"goal: {GOAL_USERS} users, no failure, p95 ≤ {GOAL_P95_MS} ms: {verdict}")
     else:
+        verdict = "(info)"
         print(f"(the goal is for {GOAL_USERS} users: LOAD_USERS={GOAL_USERS})")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    slowest = sorted(
+        (r for r in rows if r["Name"] != "Aggregated"), key=lambda r: float(r["95%"] or 0), reverse=True
+    )[:5]
+    (out / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
+        json.dumps(
+            {
+                "users": USERS,
+                "seconds": SECONDS,
+                "requests": requests,
+                "failures": failures,
+                "p95_ms": p95,
+                "p50_ms": float(total["50%"]),
+                "rps": float(total["Requests/s"]),
+                "slowest_p95": [{"name": r["Name"], "p95_ms": float(r["95%"] or 0)} for r in slowest],
+                "verdict": verdict,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -220,6 +220,7 @@ def measure_receipts(base: str, codes: list[str]) -> dict[str, dict]:
 
 def main() -> int:
     codes, notices = prepare()
+    (ROOT / "var").mkdir(exist_ok=True)
     port = free_port()
     env = {
         **os.environ,
@@ -243,6 +244,8 @@ def main() -> int:
         ],
         cwd=ROOT,
         env=env,
+        stdout=(ROOT / "var" / "bench-servers.log").open("ab"),  # the access log, not in the table
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -107,7 +107,10 @@ def start_server(mode: str, *, extra_env: dict | None = None, log=None) -> tuple
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **(extra_env or {})}
     if mode == "cold":
         env["SEARCH_CACHE_SECONDS"] = "0"
-    output = {"stdout": log, "stderr": subprocess.STDOUT} if log is not None else {}
+    if log is None:  # the access log of every request: to a file, not in the middle of the table
+        (ROOT / "var").mkdir(exist_ok=True)
+        log = (ROOT / "var" / "bench-servers.log").open("ab")
+    output = {"stdout": log, "stderr": subprocess.STDOUT}
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, loopback only
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),

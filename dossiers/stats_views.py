@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.constants import StaffRole
 from accounts.models import StaffAssignment
+from procedures.page_cache import public_catalogue_page
 
 from . import extensions, statistics, workdays
 from .constants import Status
@@ -192,6 +193,7 @@ def month_chart(rows: list[dict]) -> dict:
 
 
 @require_safe
+@public_catalogue_page(params=("year", "month"), stored_seconds=PUBLIC_CACHE_SECONDS)
 def public_statistics(request: HttpRequest) -> HttpResponse:
     """Public: on-time rate and satisfaction per agency for a period. Aggregates only, no personal data."""
     today = timezone.localdate()

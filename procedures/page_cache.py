@@ -102,11 +102,13 @@ def _public(request: HttpRequest, entry: dict) -> HttpResponse:
     return response
 
 
-def public_catalogue_page(view=None, *, params: tuple[str, ...] = ()):
+def public_catalogue_page(view=None, *, params: tuple[str, ...] = (), stored_seconds: int = STORED_SECONDS):
     """Serve an anonymous GET/HEAD of a catalogue page from the cache (see the module's docstring).
-    ``params`` names the query parameters the view reads; the others never reach it."""
+    ``params`` names the query parameters the view reads; the others never reach it.
+    ``stored_seconds``: how long the server keeps a page that depends on more than the catalogue
+    (public statistics move with the dossiers)."""
     if view is None:
-        return lambda view: public_catalogue_page(view, params=params)
+        return lambda view: public_catalogue_page(view, params=params, stored_seconds=stored_seconds)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -143,7 +145,7 @@ def public_catalogue_page(view=None, *, params: tuple[str, ...] = ()):
                 "content_type": response["Content-Type"],
                 "etag": f'"{hashlib.sha256(content).hexdigest()[:40]}"',
             }
-            cache.set(key, entry, STORED_SECONDS)
+            cache.set(key, entry, stored_seconds)
         return _public(request, entry)
 
     return wrapper

@@ -521,3 +521,17 @@ def test_dashboard_shows_a_superuser_every_agency(client):
     assert response.status_code == 200
     ids = {r["agency_id"] for r in response.context["agencies"]}
     assert {a.pk, b.pk} <= ids
+
+
+def test_public_page_is_served_from_the_page_cache_to_anonymous_visitors_only(client):
+    recent_world()
+    url = reverse("dossiers:statistics")
+    first = client.get(url, {"year": "2026", "utm_source": "zalo"})
+    again = client.get(url, {"year": "2026"})
+    assert first.status_code == again.status_code == 200
+    assert "public" in first["Cache-Control"] and first["ETag"] == again["ETag"]
+    assert again.context is None  # not rendered again: the stored page
+    assert client.get(url, {"year": "2026"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    client.force_login(UserFactory())
+    signed_in = client.get(url, {"year": "2026"})
+    assert "private" in signed_in["Cache-Control"] and signed_in.context is not None
