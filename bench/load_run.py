@@ -128,6 +128,9 @@ def main() -> int:
     host = os.environ.get("LOAD_HOST", "")
     try:
         if not host:
+            from bench.database import ensure_database
+
+            ensure_database()
             subprocess.run(
                 [str(VENV / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(), check=True
             )

@@ -14,17 +14,26 @@ carries is a programming error and raises ``LookupError`` (a test reads every na
 from __future__ import annotations
 
 import logging
+import threading
 
 logger = logging.getLogger(__name__)
 
 
+_discovery = threading.Lock()
+
+
 def task_named(name: str):
-    """The Celery task registered under ``name`` (autodiscovers every app's ``tasks`` module once)."""
+    """The Celery task registered under ``name`` (autodiscovers every app's ``tasks`` module once).
+
+    Thread-safe: under gunicorn's threads the first submissions of a process ask at the same moment,
+    and a thread must not look in the registry while another is still filling it."""
     from celery import current_app
 
     registry = current_app.tasks
     if name not in registry:
-        current_app.loader.import_default_modules()  # runs autodiscover_tasks(): each app's tasks.py
+        with _discovery:
+            if name not in registry:
+                current_app.loader.import_default_modules()  # autodiscover_tasks(): each app's tasks.py
     try:
         return registry[name]
     except KeyError:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,19 +38,24 @@ from django.http import HttpRequest, HttpResponse
 logger = logging.getLogger(__name__)
 
 _histogram = None
+_histogram_lock = threading.Lock()
 
 
 def _request_histogram():
+    """Made once per process. gunicorn's threads ask at the same moment on the first requests: the
+    lock keeps the second from registering the same series again (DuplicateTimeseries)."""
     global _histogram
     if _histogram is None:
-        from prometheus_client import Histogram
+        with _histogram_lock:
+            if _histogram is None:
+                from prometheus_client import Histogram
 
-        _histogram = Histogram(
-            "portal_http_request_duration_seconds",
-            "Time to answer an HTTP request, by view.",
-            ["view", "method", "status"],
-            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-        )
+                _histogram = Histogram(
+                    "portal_http_request_duration_seconds",
+                    "Time to answer an HTTP request, by view.",
+                    ["view", "method", "status"],
+                    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+                )
     return _histogram
 
 

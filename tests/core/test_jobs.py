@@ -94,3 +94,42 @@ def test_a_broker_that_refuses_loses_nothing_and_says_so(caplog):
     ):
         assert jobs.enqueue("notifications.send_batch", [7]) is False
     assert "could not enqueue notifications.send_batch([7],) (ConnectionError)" in caplog.text
+
+
+def test_threads_asking_at_once_wait_for_one_discovery(monkeypatch):
+    """gunicorn's threads publish their first tasks at the same moment: none may look in the registry
+    while another is still filling it (that was a 500 after a submission had committed)."""
+    import threading
+    import time
+
+    from celery import current_app
+
+    task = jobs.task_named("dossiers.render_form")
+    calls = []
+
+    def discover():  # the first discovery takes a while; Celery's later calls find nothing more to do
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.2)
+            current_app.tasks["dossiers.render_form"] = task
+
+    current_app.tasks.pop("dossiers.render_form")
+    monkeypatch.setattr(current_app.loader, "import_default_modules", discover)
+    found, failed = [], []
+
+    def ask():
+        try:
+            found.append(jobs.task_named("dossiers.render_form"))
+        except LookupError as exc:
+            failed.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=5)
+    finally:
+        current_app.tasks["dossiers.render_form"] = task
+    assert not failed and len(found) == 6 and all(t is task for t in found)
+    assert len(calls) == 1

@@ -19,16 +19,17 @@ from dossiers import requirements, services
 from dossiers.declaration import DeclarationForm
 from dossiers.models import OnlineForm
 from procedures.models import Procedure
+from tests.factories import PDF  # noqa: F401 - the citizen tests take it from here
 
-MARRIAGE, BIRTH, MARITAL_STATUS, HOUSEHOLD_BUSINESS, EXTRACT_COPY, TEMPORARY_RESIDENCE = (
-    "1.000894",
-    "1.001193",
-    "1.004873",
-    "1.001612",
-    "2.000635",
-    "1.004194",
+from .form_answers import (  # noqa: F401 - the citizen tests take the codes from here
+    BIRTH,
+    EXTRACT_COPY,
+    HOUSEHOLD_BUSINESS,
+    MARITAL_STATUS,
+    MARRIAGE,
+    TEMPORARY_RESIDENCE,
 )
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 TODAY = datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Wednesday
 
 
