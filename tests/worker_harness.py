@@ -317,7 +317,7 @@ def broker(tmp_path, settings):
     saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     app.conf.broker_url = server.url
     app.conf.task_always_eager = False
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # what tasks.send_message reads; the fixture restores it
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # what tasks.send_batch reads; the fixture restores it
     _reset_producer_pool(app)
     try:
         yield server

@@ -209,7 +209,7 @@ def test_scale_out_session_draft_and_uploads_move_between_servers(stack, world, 
         return [line for line in lines.splitlines() if f'"request_id": "{submit_id}"' in line]
 
     traced = wait_for(
-        lambda: [line for line in task_lines() if "notifications.send_message" in line], "traced task"
+        lambda: [line for line in task_lines() if "notifications.send_batch" in line], "traced task"
     )
     report(
         "scale-out",
