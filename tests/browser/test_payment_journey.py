@@ -205,3 +205,37 @@ def test_answer_an_officers_payment_request_and_see_the_dossier_resume(page, pay
     assert_accessible(page, "the dossier resumed")
     screenshot(page, "payment-resumed")
     assert not page.js_errors, page.js_errors
+
+
+def test_a_receipt_still_being_made_says_so_and_updates_itself(page, payer, tmp_path):
+    """The worker is busy: the person who asks for the receipt sees a page that says it is being made
+    (not a file called .pdf holding that page), and the page turns into the download when it is."""
+    from unittest import mock
+
+    from payments import services
+    from payments.models import Receipt
+
+    citizen, _agency, submit = payer
+    dossier = submit()
+    sign_in(page)
+    with mock.patch("payments.services.enqueue"), mock.patch("payments.views.jobs.enqueue") as asked:
+        page.goto(page.base_url + f"/dossiers/{dossier.code}/")
+        pay_on_the_bank_page(page, f"receipt-pending-{page.viewport_name}")
+        page.get_by_text("Thanh toán thành công").first.wait_for()
+        page.get_by_role("link", name="Tải biên lai điện tử").first.click()
+        page.get_by_text("Biên lai điện tử đang được tạo").wait_for()
+        receipt = Receipt.objects.get(fee_request__dossier=dossier)
+        asked.assert_called_with("payments.render_receipt", receipt.pk)
+    assert not receipt.pdf
+    assert_accessible(page, "the receipt being made")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "receipt-pending")
+    services.receipt_render(receipt_id=receipt.pk)  # what the worker does
+    page.get_by_text("Biên lai điện tử đã sẵn sàng").wait_for(timeout=10_000)  # htmx asks every 3 s
+    screenshot(page, "receipt-ready")
+    with page.expect_download() as download:
+        page.locator("#receipt-status").get_by_role("link", name="Tải biên lai điện tử").click()
+    saved = tmp_path / "bien-lai.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    assert not page.js_errors, page.js_errors
