@@ -8,8 +8,9 @@ For each catalogue size (BENCH_SIZES, default 2400 and 25000: the real 2,395 pro
 synthetic variants with their sectors, agencies, methods and components, made by
 bench/catalogue_data.py and followed by ANALYZE) and each results-cache mode (BENCH_MODES: "warm"
 with the results and suggestions cache as configured, "cold" with SEARCH_CACHE_SECONDS=0 so every
-search and suggestion reaches the database; the per-version vocabulary and synonyms stay cached
-in both), it starts gunicorn (2 workers,
+search and every suggestion longer than 3 letters reaches the database; the per-version
+vocabulary, synonyms and the prefix index of suggestions up to 3 letters stay cached in both), it
+starts gunicorn (2 workers,
 DEBUG off, bench.settings) on a free loopback port and measures, interleaved round by round in a
 random order, one client at a time:
 

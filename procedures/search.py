@@ -79,6 +79,7 @@ FACET_KEYS = ("level", "audience", "sector", "agency", "event")
 FACET_LIMIT = 12
 VERSION_CACHE_KEY = "procedures:catalogue-version"
 PER_VERSION_TTL = 24 * 3600
+PREFIX_INDEX_LETTERS = 3  # suggestions for prefixes this short are kept per catalogue version, always
 TEXT = "procedures_procedure.search_text"
 
 
@@ -742,15 +743,20 @@ def suggestions(queryset: QuerySet[Procedure], raw_query: str, limit: int) -> li
     two-letter queries that match thousands of names ("kh") cost one cache read after the first.
     """
     parsed = parse_query(raw_query)
-    if len(parsed.folded.replace(" ", "")) < 2:
+    letters = len(parsed.folded.replace(" ", ""))
+    if letters < 2:
         return []
+    # Up to PREFIX_INDEX_LETTERS folded letters there are only a few thousand prefixes, and they match
+    # the most names: those are kept per catalogue version whatever SEARCH_CACHE_SECONDS says (the
+    # prefix index proper). Longer ones follow the results cache.
+    seconds = PER_VERSION_TTL if letters <= PREFIX_INDEX_LETTERS else settings.SEARCH_CACHE_SECONDS
     key = _cache_key("suggest", parsed, Filters(), limit)
-    rows = cache.get(key) if settings.SEARCH_CACHE_SECONDS else None
+    rows = cache.get(key) if seconds else None
     if rows is None:
         rows = find(queryset, parsed, Filters(), offset=0, limit=limit, with_facets=False).rows
         if not rows and (relaxed := relax(queryset, parsed)):
             with _trigram_transaction(relaxed):
                 rows = find(queryset, relaxed, Filters(), offset=0, limit=limit, with_facets=False).rows
-        if settings.SEARCH_CACHE_SECONDS:
-            cache.set(key, rows, settings.SEARCH_CACHE_SECONDS)
+        if seconds:
+            cache.set(key, rows, seconds)
     return [_procedure(row) for row in rows]

@@ -95,6 +95,20 @@ def test_suggestions_for_two_letters_are_cached_per_version(client):
     assert "Khai báo thử nghiệm gợi ý" in client.get(url, {"q": "kh"}).content.decode()
 
 
+def test_short_prefixes_stay_indexed_without_the_results_cache(client, settings):
+    """The prefix index is structure, not a results cache: with SEARCH_CACHE_SECONDS=0 a 2-letter
+    prefix is still ranked once per catalogue version, while a longer query reaches the database."""
+    settings.SEARCH_CACHE_SECONDS = 0
+    url = reverse("procedures:suggest")
+    client.get(url, {"q": "kh"})
+    with CaptureQueriesContext(connection) as short:
+        client.get(url, {"q": "kh"})
+    client.get(url, {"q": "khai sinh"})
+    with CaptureQueriesContext(connection) as longer:
+        client.get(url, {"q": "khai sinh"})
+    assert not short.captured_queries and longer.captured_queries
+
+
 def test_home_hides_life_events_and_sectors_without_procedures(client):
     empty = LifeEvent.objects.create(slug="chua-co", name="Chưa có thủ tục", audience="citizens", ordering=99)
     ctx = client.get("/").context
