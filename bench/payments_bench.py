@@ -38,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.sampling import interleaved  # noqa: E402
+
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 N = int(os.environ.get("BENCH_NOTICES", "400"))
 
@@ -196,26 +198,7 @@ def measure_receipts(base: str, codes: list[str]) -> dict[str, dict]:
             timing = response.headers.get("Server-Timing", "app;dur=0")
         return (time.perf_counter() - start) * 1000, float(timing.split("dur=")[1])
 
-    rng = random.Random(11)
-    keys = ["F0", "F1", "receipt"]
-    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in keys}
-    for round_no in range(-3, RECEIPT_ROUNDS):
-        order = keys[:]
-        rng.shuffle(order)
-        for key in order:
-            sample = get(key, round_no)
-            if round_no >= 0:
-                samples[key].append(sample)
-    out = {}
-    for key, values in samples.items():
-        client = sorted(c for c, _s in values)
-        out[key] = {
-            "p50_ms": round(statistics.median(client), 2),
-            "p95_ms": round(client[min(len(client) - 1, int(len(client) * 0.95))], 2),
-            "server_p50_ms": round(statistics.median(s for _c, s in values), 2),
-            "requests": len(values),
-        }
-    return out
+    return interleaved(["F0", "F1", "receipt"], get, rounds=RECEIPT_ROUNDS, seed=11)
 
 
 def main() -> int:

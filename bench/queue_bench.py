@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import statistics
 import subprocess
 import sys
 import time
@@ -46,7 +44,7 @@ from bench.sessions import session_cookie  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 from bench import search_bench  # noqa: E402
-from bench.search_bench import percentile  # noqa: E402
+from bench.sampling import interleaved  # noqa: E402
 
 SIZES = [int(x) for x in os.environ.get("BENCH_QUEUE_SIZES", "1000,100000,1000000").split(",") if x.strip()]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
@@ -120,28 +118,11 @@ def start_server() -> tuple[subprocess.Popen, str]:
 
 
 def measure(base: str, paths: dict[str, tuple[str, str]]) -> dict[str, dict]:
-    rng = random.Random(7)
-    keys = [key for key, _label, _goal in ROWS]
-    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in keys}
-    for round_no in range(-WARMUP_ROUNDS, ROUNDS):
-        order = keys[:]
-        rng.shuffle(order)
-        for key in order:
-            path, cookie = paths[key]
-            sample = fetch(base + path, cookie)
-            if round_no >= 0:
-                samples[key].append(sample)
-    out = {}
-    for key, values in samples.items():
-        client = [c for c, _s in values]
-        server = [s for _c, s in values]
-        out[key] = {
-            "p50_ms": round(statistics.median(client), 2),
-            "p95_ms": round(percentile(client, 0.95), 2),
-            "server_p50_ms": round(statistics.median(server), 2),
-            "requests": len(values),
-        }
-    return out
+    def get(key: str, _round: int) -> tuple[float, float]:
+        path, cookie = paths[key]
+        return fetch(base + path, cookie)
+
+    return interleaved([key for key, _label, _goal in ROWS], get, rounds=ROUNDS, warmup=WARMUP_ROUNDS)
 
 
 def report(size: int, results: dict[str, dict], first: dict[str, dict] | None) -> list[dict]:

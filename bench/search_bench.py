@@ -38,9 +38,7 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -51,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+from bench.sampling import interleaved  # noqa: E402
 
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "2400,25000").split(",") if x.strip()]
 MODES = [m.strip() for m in os.environ.get("BENCH_MODES", "warm,cold").split(",") if m.strip()]
@@ -94,11 +93,6 @@ def fetch(url: str) -> tuple[float, float]:
         timing = response.headers.get("Server-Timing", "app;dur=0")
     elapsed = (time.perf_counter() - start) * 1000
     return elapsed, float(timing.split("dur=")[1])
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
 def start_server(mode: str, *, extra_env: dict | None = None, log=None) -> tuple[subprocess.Popen, str]:
@@ -152,27 +146,12 @@ def measure(base: str) -> dict[str, dict]:
             return f"{base}/procedures/?{urllib.parse.urlencode({'q': 'kahi snh'})}"
         return f"{base}/procedures/suggest/?q=kh"
 
-    rng = random.Random(7)
-    samples: dict[str, list[tuple[float, float]]] = {key: [] for key, _label, _goal in ROWS}
-    keys = [key for key, _label, _goal in ROWS]
-    for round_no in range(-WARMUP_ROUNDS, ROUNDS):
-        order = keys[:]
-        rng.shuffle(order)
-        for key in order:
-            sample = fetch(url(key, round_no))
-            if round_no >= 0:
-                samples[key].append(sample)
-    out = {}
-    for key, values in samples.items():
-        client = [c for c, _s in values]
-        server = [s for _c, s in values]
-        out[key] = {
-            "p50_ms": round(statistics.median(client), 2),
-            "p95_ms": round(percentile(client, 0.95), 2),
-            "server_p50_ms": round(statistics.median(server), 2),
-            "requests": len(values),
-        }
-    return out
+    return interleaved(
+        [key for key, _label, _goal in ROWS],
+        lambda key, r: fetch(url(key, r)),
+        rounds=ROUNDS,
+        warmup=WARMUP_ROUNDS,
+    )
 
 
 CACHED = [
@@ -196,24 +175,10 @@ def measure_cached(base: str) -> dict[str, dict]:
         .values_list("code", flat=True)
         .first()
     )
-    rng = random.Random(13)
-    samples: dict[str, list[tuple[float, float]]] = {key: [] for key, _l, _p in CACHED}
-    for round_no in range(-WARMUP_ROUNDS, ROUNDS):
-        order = CACHED[:]
-        rng.shuffle(order)
-        for key, _label, path in order:
-            sample = fetch(base + path.format(code=F1_CODE, agency=agency))
-            if round_no >= 0:
-                samples[key].append(sample)
-    return {
-        key: {
-            "p50_ms": round(statistics.median(c for c, _s in values), 2),
-            "p95_ms": round(percentile([c for c, _s in values], 0.95), 2),
-            "server_p50_ms": round(statistics.median(s for _c, s in values), 2),
-            "requests": len(values),
-        }
-        for key, values in samples.items()
-    }
+    paths = {key: path.format(code=F1_CODE, agency=agency) for key, _label, path in CACHED}
+    return interleaved(
+        list(paths), lambda key, _r: fetch(base + paths[key]), rounds=ROUNDS, warmup=WARMUP_ROUNDS, seed=13
+    )
 
 
 def report_cached(size: int, vendor: str, results: dict[str, dict]) -> list[dict]:
