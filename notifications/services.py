@@ -283,16 +283,25 @@ def messages_send(message_ids) -> dict[int, SendOutcome]:
     for channel in sorted({m.channel for m in rows}):
         batch = [m for m in rows if m.channel == channel]
         provider = provider_for(channel)
+
+        def progress(pairs, provider_name=provider.name):
+            # What the provider has already sent is written now, before its next send: a worker
+            # killed in the middle of a batch re-sends only what it had not recorded.
+            pairs = [(m, r) for m, r in pairs if m.pk not in outcomes]
+            if pairs:
+                messages, results = zip(*pairs, strict=True)
+                outcomes.update(_record(provider_name, list(messages), list(results)))
+
         try:
-            results = provider.send_many(batch)
+            results = provider.send_many(batch, progress=progress)
             if len(results) != len(batch):
                 raise RuntimeError(
                     f"{provider.name} answered {len(results)} results for {len(batch)} messages"
                 )
-        except Exception as exc:  # a bug or an unexpected library error: every row is retried
+        except Exception as exc:  # a bug or an unexpected library error: every unrecorded row is retried
             logger.exception("notifications: provider %s crashed on a batch of %s", provider.name, len(batch))
             results = [exc] * len(batch)
-        outcomes.update(_record(provider.name, batch, results))
+        progress(list(zip(batch, results, strict=True)))
     return outcomes
 
 

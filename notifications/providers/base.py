@@ -3,6 +3,7 @@ checks which one it is talking to (the simulator is one plugin among others)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,9 @@ class SendResult:
     delivered: bool = False  # true when acceptance is the final word (no receipts will follow)
 
 
+Progress = Callable[[list[tuple["Message", "SendResult | Exception"]]], None]
+
+
 @dataclass(frozen=True)
 class Receipt:
     event_id: str
@@ -56,15 +60,26 @@ class Provider(Plugin):
     def send(self, message: Message) -> SendResult:
         raise NotImplementedError
 
-    def send_many(self, messages: list[Message]) -> list[SendResult | Exception]:
+    def send_many(
+        self, messages: list[Message], progress: Progress | None = None
+    ) -> list[SendResult | Exception]:
         """Send a batch: one result per message, in order, or the ``ProviderError`` (or any other
-        exception) that message met. Override to share a connection or use a bulk endpoint."""
+        exception) that message met. Override to share a connection or use a bulk endpoint.
+
+        ``progress``, when given, is called with ``(message, result)`` pairs as soon as the provider
+        has sent them, so the caller can record them before the next send: a worker killed in the
+        middle of a batch then re-sends at most the one message it was sending, not every message it
+        had already handed over. A bulk endpoint that takes the batch in one call reports nothing
+        early; its results are recorded from the return value."""
         results: list[SendResult | Exception] = []
         for message in messages:
             try:
-                results.append(self.send(message))
+                result: SendResult | Exception = self.send(message)
             except Exception as exc:  # recorded per message by the caller (temporary, permanent, technical)
-                results.append(exc)
+                result = exc
+            results.append(result)
+            if progress is not None:
+                progress([(message, result)])
         return results
 
     def parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[Receipt]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from ..base import PermanentFailure, Provider, SendResult, TemporaryFailure
+from ..base import PermanentFailure, Progress, Provider, SendResult, TemporaryFailure
 
 if TYPE_CHECKING:
     from ...models import Message
@@ -22,8 +22,12 @@ class EmailProvider(Provider):
     def send(self, message: Message) -> SendResult:
         return self._send(message, self.connection or get_connection(fail_silently=False))
 
-    def send_many(self, messages: list[Message]) -> list[SendResult | Exception]:
-        """The whole batch over one SMTP connection (one TLS handshake and login, not one per email)."""
+    def send_many(
+        self, messages: list[Message], progress: Progress | None = None
+    ) -> list[SendResult | Exception]:
+        """The whole batch over one SMTP connection (one TLS handshake and login, not one per email).
+        Each email is reported to ``progress`` once the server has accepted it: SMTP has no way to
+        take an email back, so it is recorded before the next one goes."""
         connection = self.connection or get_connection(fail_silently=False)
         try:
             connection.open()
@@ -34,9 +38,12 @@ class EmailProvider(Provider):
         try:
             for message in messages:
                 try:
-                    results.append(self._send(message, connection))
+                    result: SendResult | Exception = self._send(message, connection)
                 except Exception as exc:  # recorded per message by the caller
-                    results.append(exc)
+                    result = exc
+                results.append(result)
+                if progress is not None:
+                    progress([(message, result)])
         finally:
             with contextlib.suppress(Exception):
                 connection.close()

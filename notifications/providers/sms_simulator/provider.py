@@ -20,7 +20,16 @@ from django.db.models import F
 
 from core.jobs import enqueue
 
-from ..base import PermanentFailure, Provider, Receipt, SendResult, TemporaryFailure, sign, verify_signature
+from ..base import (
+    PermanentFailure,
+    Progress,
+    Provider,
+    Receipt,
+    SendResult,
+    TemporaryFailure,
+    sign,
+    verify_signature,
+)
 from ..sms_http.provider import parse_receipts
 
 if TYPE_CHECKING:
@@ -60,7 +69,9 @@ class SimulatorSmsProvider(Provider):
             raise result
         return result
 
-    def send_many(self, messages: list[Message]) -> list[SendResult | Exception]:
+    def send_many(
+        self, messages: list[Message], progress: Progress | None = None
+    ) -> list[SendResult | Exception]:
         """A batch as an operator's bulk endpoint takes it: one insert for the lot, and their receipts
         later in one signed callback. A client reference seen before is accepted but not sent twice;
         its receipt is sent again (receipts are deduplicated on their event id), in case the first one

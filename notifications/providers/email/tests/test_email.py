@@ -125,3 +125,52 @@ def test_a_batch_with_the_server_down_is_temporary_for_each():
     )
     results = EmailProvider(connection=connection).send_many(messages)
     assert all(isinstance(r, TemporaryFailure) for r in results) and len(results) == 3
+
+
+class _Killed(BaseException):
+    """What a SIGKILL looks like from inside the batch: nothing after it runs."""
+
+
+def test_a_worker_killed_in_the_middle_of_a_batch_has_recorded_every_email_the_server_took(
+    smtp_server, settings
+):
+    """SMTP cannot take an email back, so each is recorded before the next goes: the worker that
+    dies mid-batch leaves only unsent rows to send again, not the whole batch."""
+    from django.utils import timezone
+
+    from notifications import services
+    from notifications.constants import Status
+
+    handler, port = smtp_server
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    messages = [
+        Message.objects.create(
+            channel=Channel.EMAIL,
+            recipient=f"k{i}@example.vn",
+            event="x",
+            subject="Hồ sơ",
+            body_text="Kính gửi",
+            next_attempt_at=timezone.now(),
+        )
+        for i in range(5)
+    ]
+    real_send = EmailProvider._send
+    sent = []
+
+    def dies_on_the_fourth(self, message, connection):
+        if len(sent) == 3:
+            raise _Killed
+        sent.append(message.pk)
+        return real_send(self, message, connection)
+
+    ids = [m.pk for m in messages]
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(_Killed):
+        patch.setattr(EmailProvider, "_send", dies_on_the_fourth)
+        services.messages_send(ids)
+    status = dict(Message.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert [status[pk] for pk in ids] == [Status.SENT] * 3 + [Status.SENDING] * 2
+    assert len(handler.received) == 3
+    assert all(Message.objects.get(pk=pk).provider_message_id for pk in sent)
