@@ -141,8 +141,10 @@ def main() -> int:
                         "manage.py",
                         "shell",
                         "-c",
-                        "from procedures.models import Agency; import sys; "
-                        "sys.exit(0 if Agency.objects.filter(code='000.21.01.H24').exists() else 1)",
+                        # The demo's people, not only its agencies: the search bench's catalogue
+                        # brings the demo agencies without anyone to sign in.
+                        "from accounts.models import User; import sys; "
+                        "sys.exit(0 if User.objects.filter(username='motcua').exists() else 1)",
                     ],
                     cwd=ROOT,
                     env=_env(),
