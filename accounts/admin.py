@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import SafeAutocompleteMixin
+from core.admin import PlainActionCheckbox, SafeAutocompleteMixin
 
 from . import selectors, services
 from .constants import VERIFY_ORGANISATION_PERMISSION, ClaimStatus
@@ -35,7 +35,7 @@ class StaffAssignmentInline(SafeAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PlainActionCheckbox, BaseUserAdmin):
     list_display = ["username", "full_name", "email", "phone", "is_staff", "is_active"]
     search_fields = ["username", "full_name", "email", "phone"]
     inlines = [StaffAssignmentInline]
@@ -106,7 +106,7 @@ class NoWriteMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NoWriteMixin, admin.ModelAdmin):
+class OrganisationAdmin(PlainActionCheckbox, NoWriteMixin, admin.ModelAdmin):
     list_display = ["name", "tax_code", "status", "verification_method", "verified_at", "created_at"]
     list_filter = ["status", "verification_method"]
     search_fields = ["=tax_code", "name"]
@@ -136,7 +136,7 @@ class OrganisationAdmin(NoWriteMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganisationClaim)
-class OrganisationClaimAdmin(NoWriteMixin, admin.ModelAdmin):
+class OrganisationClaimAdmin(PlainActionCheckbox, NoWriteMixin, admin.ModelAdmin):
     """The officers' queue: claims with documents, waiting for a decision."""
 
     list_display = [
@@ -297,7 +297,7 @@ class DepartmentForm(django_forms.ModelForm):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(PlainActionCheckbox, admin.ModelAdmin):
     """Departments of an agency and their people: the agency's administrator (or a superuser) keeps them;
     members must hold the specialist / leader role in that agency (checked on save)."""
 

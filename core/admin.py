@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.admin import helpers
+from django.contrib.admin.decorators import display
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 
 def clean_id(field: models.Field, value: Any) -> Any:
@@ -92,3 +97,22 @@ class HistoryIdMixin:
         pk_or_404(self.model, object_id)
         pk_or_404(self.model.history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class PlainActionCheckbox:
+    """A list page's row checkbox (for the bulk actions) written as HTML.
+
+    Django renders it through the form renderer, one widget template per row: on the work queue's
+    50 rows that was a fifth of the page's time and 5% of the whole server's under the 500-user
+    load. Django's label for it ("Select this object for an action - …") has no Vietnamese
+    translation, so a screen reader read it in English; ours is in Vietnamese first.
+    """
+
+    @display(description=mark_safe('<input type="checkbox" id="action-toggle">'))  # noqa: S308 - a constant
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            gettext("Chọn để thao tác hàng loạt: %(object)s") % {"object": obj},
+        )

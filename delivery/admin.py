@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.admin import PlainActionCheckbox
 from dossiers import selectors as dossier_selectors
 from dossiers.admin_queue import parse_version, staff_agency_ids
 from dossiers.audit import audit_staff_access
@@ -58,7 +59,7 @@ class TrackingEventInline(admin.TabularInline):
         return False
 
 
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
+class ScopedReadOnlyAdmin(PlainActionCheckbox, admin.ModelAdmin):
     agency_path = "agency_id"
 
     def get_queryset(self, request):
@@ -311,7 +312,7 @@ class CounterApplicantAdmin(ScopedReadOnlyAdmin):
 
 
 @admin.register(AgencyPostage)
-class AgencyPostageAdmin(admin.ModelAdmin):
+class AgencyPostageAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["agency", "agency_pays", "note"]
     list_filter = ["agency_pays"]
     raw_id_fields = ["agency"]
@@ -321,7 +322,7 @@ class AgencyPostageAdmin(admin.ModelAdmin):
 
 
 @admin.register(SimulatedParcel)
-class SimulatedParcelAdmin(admin.ModelAdmin):
+class SimulatedParcelAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["item_number", "reference", "scenario", "direction", "cancelled", "creates", "created_at"]
     list_filter = ["scenario", "cancelled"]
     search_fields = ["=item_number", "=reference"]

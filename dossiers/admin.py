@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import SafeAutocompleteMixin
+from core.admin import PlainActionCheckbox, SafeAutocompleteMixin
 from procedures.selectors import procedures_editable_by
 
 from . import services
@@ -37,7 +37,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["date", "weekday", "kind", "reason", "updated_at"]
     list_filter = [YearFilter, "kind"]
     search_fields = ["reason"]
@@ -153,7 +153,7 @@ def publish_version(modeladmin, request, queryset):
 
 
 @admin.register(OnlineForm)
-class OnlineFormAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class OnlineFormAdmin(PlainActionCheckbox, SafeAutocompleteMixin, admin.ModelAdmin):
     """Publishers edit the declarations of their own agencies' procedures; dossiers keep their version."""
 
     list_display = ["procedure", "updated_at"]

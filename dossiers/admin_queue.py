@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import StaffAssignment
-from core.admin import pk_or_404
+from core.admin import PlainActionCheckbox, pk_or_404
 from procedures.models import Agency
 
 from . import checklist, desk, extensions, processing, selectors, statistics, workdays
@@ -319,7 +319,7 @@ def bulk_receive(modeladmin, request, queryset):
 
 
 @admin.register(Dossier)
-class DossierQueueAdmin(admin.ModelAdmin):
+class DossierQueueAdmin(PlainActionCheckbox, admin.ModelAdmin):
     change_form_template = "admin/dossiers/dossier/change_form.html"
     change_list_template = "admin/dossiers/dossier/change_list.html"
     list_display = [
@@ -840,7 +840,7 @@ def _form_errors(form) -> str:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(PlainActionCheckbox, admin.ModelAdmin):
     """The access log, read-only, scoped like the dossiers themselves (by agency and role)."""
 
     list_display = ["at", "actor_kind", "actor_name", "what", "dossier", "detail"]

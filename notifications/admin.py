@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import HistoryIdMixin, SafeAutocompleteMixin
+from core.admin import HistoryIdMixin, PlainActionCheckbox, SafeAutocompleteMixin
 
 from . import gsm, rendering, services
 from .constants import PLACEHOLDERS, Status
@@ -65,7 +65,7 @@ class NotificationTemplateForm(forms.ModelForm):
 
 
 @admin.register(NotificationTemplate)
-class NotificationTemplateAdmin(HistoryIdMixin, SimpleHistoryAdmin):
+class NotificationTemplateAdmin(PlainActionCheckbox, HistoryIdMixin, SimpleHistoryAdmin):
     form = NotificationTemplateForm
     list_display = ["name", "event", "is_active", "sms_segments", "updated_at"]
     list_filter = ["is_active"]
@@ -140,7 +140,7 @@ def resend_failed(modeladmin, request, queryset):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PlainActionCheckbox, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -245,7 +245,7 @@ class DeliveryReceiptAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ContactPreference)
-class ContactPreferenceAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ContactPreferenceAdmin(PlainActionCheckbox, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "channels", "language"]
     list_filter = ["channels", "language"]
     search_fields = ["user__username", "user__full_name"]

@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import pk_or_none
+from core.admin import PlainActionCheckbox, pk_or_none
 
 from . import reports, selectors, services
 from .constants import LegalKind, PaymentMethod, RefundReason
@@ -126,7 +126,7 @@ def desk_context(request: HttpRequest, dossier) -> dict:
     }
 
 
-class ScopedReadOnly(admin.ModelAdmin):
+class ScopedReadOnly(PlainActionCheckbox, admin.ModelAdmin):
     """Read-only, and only for dossiers the staff member may see (agency AND role, dossiers.selectors)."""
 
     scope_field = "fee_request__dossier"
@@ -377,7 +377,7 @@ class RefundAdmin(ScopedReadOnly):
 # --- the gateway simulator (superusers, and only when PAYMENT_SIMULATOR is on) -----------------------
 
 
-class SimulatorAdmin(admin.ModelAdmin):
+class SimulatorAdmin(PlainActionCheckbox, admin.ModelAdmin):
     def has_module_permission(self, request) -> bool:
         return settings.PAYMENT_SIMULATOR and request.user.is_superuser
 

@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import HistoryIdMixin, SafeAutocompleteMixin, pk_or_404
+from core.admin import HistoryIdMixin, PlainActionCheckbox, SafeAutocompleteMixin, pk_or_404
 from core.files import DOC, DOCX, PDF, FileRefused, inspect
 
 from . import search, selectors, services
@@ -262,7 +262,7 @@ def archive_selected(modeladmin, request, queryset):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(SafeAutocompleteMixin, HistoryIdMixin, SimpleHistoryAdmin):
+class ProcedureAdmin(PlainActionCheckbox, SafeAutocompleteMixin, HistoryIdMixin, SimpleHistoryAdmin):
     form = ProcedureAdminForm
     change_form_template = "admin/procedures/procedure/change_form.html"
     list_display = ["code", "name", "service_level", "status_badge", "owner_agency", "updated_at"]
@@ -422,7 +422,7 @@ def _status_view(
 
 
 @admin.register(Agency)
-class AgencyAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class AgencyAdmin(PlainActionCheckbox, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "phone"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "unit_name"]
@@ -436,14 +436,14 @@ class AgencyAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "ministry", "for_citizens", "for_businesses"]
     list_filter = ["for_citizens", "for_businesses"]
     search_fields = ["code", "name", "name_en", "ministry"]
 
 
 @admin.register(LifeEvent)
-class LifeEventAdmin(admin.ModelAdmin):
+class LifeEventAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["name", "name_en", "audience", "ordering", "slug"]
     list_filter = ["audience"]
     search_fields = ["name", "name_en", "slug"]
@@ -451,7 +451,7 @@ class LifeEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchSynonym)
-class SearchSynonymAdmin(admin.ModelAdmin):
+class SearchSynonymAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["term", "expansions_short", "replaces", "updated_at"]
     search_fields = ["term", "expansions"]
 

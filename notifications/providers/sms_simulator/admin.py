@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import PlainActionCheckbox
+
 from .models import SimulatedSms
 
 
 @admin.register(SimulatedSms)
-class SimulatedSmsAdmin(admin.ModelAdmin):
+class SimulatedSmsAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["created_at", "to", "outcome", "submissions", "text"]
     list_filter = ["outcome"]
     search_fields = ["to"]
