@@ -10,7 +10,8 @@ tasks, never in a request. Every value can be changed with an environment variab
 | ``GUNICORN_WORKERS`` | 2 × CPUs + 1, at most 8 | processes |
 | ``GUNICORN_THREADS`` | 4 | threads per process (each holds its own database connection) |
 | ``GUNICORN_TIMEOUT`` | 60 | seconds before a silent worker is killed and replaced |
-| ``GUNICORN_MAX_REQUESTS`` | 1000 | a worker is recycled after this many requests (± jitter) |
+| ``GUNICORN_KEEPALIVE`` | 75 | seconds an idle keep-alive connection is kept (longer than the proxy's 60 s) |
+| ``GUNICORN_MAX_REQUESTS`` | 0 (off) | recycle a worker after this many requests (± 10% jitter); off, because a recycled saturated worker resets its queued connections |
 | ``FORWARDED_ALLOW_IPS`` | ``127.0.0.1,::1`` | the reverse proxy's addresses or networks: only they may set ``X-Forwarded-Proto`` |
 
 Logs: the access log is one JSON object per request (method, path without the query string, status,
@@ -40,9 +41,16 @@ worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
-keepalive = 5
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = max(1, max_requests // 10)
+# Behind the proxy (Caddy), idle keep-alive connections are cheap for gthread (they wait in the
+# poller, not in a thread) and must outlive the proxy's own idle timeout (Caddyfile: 60 s): a server
+# that closes first races the proxy's next request on that connection, which then fails as a reset.
+# With 5 s, the 500-user load lost requests exactly so (clients idle 1-8 s between requests).
+keepalive = _int("GUNICORN_KEEPALIVE", 75)
+# Off unless set: a worker recycled while it is saturated closes the connections queued on it, and
+# every client that sends at that instant gets a reset (the 500-user load: 50 failed requests, some
+# of them uploads, which no proxy retries; 0 with recycling off). Set it if a leak ever shows.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
 errorlog = "-"
