@@ -431,6 +431,9 @@ def test_each_row_has_a_bulk_action_checkbox_labelled_in_the_reader_s_language(c
     label = escape(f"Chọn để thao tác hàng loạt: {mine}")
     row = f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{mine.pk}" class="action-select" aria-label="{label}">'
     assert row in html
+    # The row's link takes the queue's filters along, as Django's own does (built once per page).
+    change = reverse("admin:dossiers_dossier_change", args=[mine.pk])
+    assert f'href="{change}?_changelist_filters=status__exact%3D{Status.SUBMITTED}"' in html
     with override("en"):
         client.cookies["django_language"] = "en"
         english = client.get(
