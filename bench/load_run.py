@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.search_bench import free_port  # noqa: E402
+from scripts.processes import free_port  # noqa: E402
 
 USERS = int(os.environ.get("LOAD_USERS", "150"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "90"))

@@ -48,6 +48,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scripts.processes import GaveUp, celery_worker, wait_for  # noqa: E402
+
 N = int(os.environ.get("BENCH_MESSAGES", "500"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", str(60 + N / 5)))
 ROUNDS = max(1, int(os.environ.get("BENCH_NOTIFY_ROUNDS", "3")))
@@ -80,20 +83,6 @@ def check_environment() -> None:
         fail("BENCH_MESSAGES must be at least 1")
 
 
-def wait_for(predicate, what: str, timeout: float, diagnostics=None, interval: float = POLL):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(
-                f"gave up after {timeout:.0f} s waiting for {what}"
-                + (f"\n{diagnostics()}" if diagnostics else "")
-            )
-        time.sleep(interval)
-
-
 class Worker:
     def __init__(self, log_path: Path) -> None:
         env = {
@@ -107,25 +96,12 @@ class Worker:
         self.log_path = log_path
         with open(log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [
-                    str(ROOT / ".venv" / "bin" / "celery"),
-                    "-A",
-                    "portal",
-                    "worker",
-                    "-I",
-                    "bench.tasks",
-                    "-l",
-                    "warning",
-                    "-n",
-                    f"bench-{os.getpid()}@%h",
-                    "--pool=prefork",
-                    f"--concurrency={CONCURRENCY}",
-                    "--without-heartbeat",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-Q",
-                    "celery",
-                ],
+                celery_worker(
+                    name=f"bench-{os.getpid()}@%h",
+                    concurrency=CONCURRENCY,
+                    loglevel="warning",
+                    include=["bench.tasks"],
+                ),
                 cwd=ROOT,
                 env=env,
                 stdout=log,
@@ -170,7 +146,8 @@ def run_noop(worker: Worker, redis_client, count: int, label: str) -> dict:
         wait_for(
             done,
             f"{count} no-op tasks ({label})",
-            TIMEOUT,
+            timeout=TIMEOUT,
+            interval=POLL,
             diagnostics=lambda: f"counter {redis_client.get(key)}\n{worker.log_tail()}",
         )
     )
@@ -224,7 +201,7 @@ def run_messages(worker: Worker, run: str, count: int = N) -> tuple[dict, list[i
 
         return f"{dict(Counter(Message.objects.filter(id__in=ids).values_list('status', flat=True)))}\n{worker.log_tail()}"
 
-    wait_for(delivered, f"{count} SMS delivered", TIMEOUT, diagnostics=diagnostics)
+    wait_for(delivered, f"{count} SMS delivered", timeout=TIMEOUT, interval=POLL, diagnostics=diagnostics)
     stamps = Message.objects.filter(id__in=ids).aggregate(sent=Max("sent_at"), delivered=Max("delivered_at"))
     seconds = stamps["delivered"].timestamp() - started
     result = {
@@ -305,7 +282,7 @@ def main() -> int:
             rounds.append(result)
             cleanup(message_ids, user_ids)
             message_ids, user_ids = [], []
-    except (TimeoutError, RuntimeError) as exc:
+    except (GaveUp, RuntimeError) as exc:
         print(f"notifications_bench: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.sampling import interleaved  # noqa: E402
+from scripts.processes import free_port  # noqa: E402
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 N = int(os.environ.get("BENCH_NOTICES", "400"))
@@ -120,12 +120,6 @@ def prepare() -> tuple[list[str], list[str]]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return codes, notices
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[float, float, bytes]:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -50,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 from bench.sampling import interleaved  # noqa: E402
+from scripts.processes import free_port  # noqa: E402
 
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "2400,25000").split(",") if x.strip()]
 MODES = [m.strip() for m in os.environ.get("BENCH_MODES", "warm,cold").split(",") if m.strip()]
@@ -78,12 +78,6 @@ ROWS = [
     ("suggest", "suggestions “kh”", 1.0),
 ]
 GOAL_SIZE = 25000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[float, float]:

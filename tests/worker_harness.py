@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import functools
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -31,6 +31,8 @@ from django.db import connection
 from notifications.constants import Status
 from notifications.models import DeliveryReceipt, Message
 from notifications.providers.sms_simulator.models import SimulatedSms
+from scripts import processes
+from scripts.processes import free_port  # noqa: F401 - the worker tests take it from here
 
 ROOT = Path(__file__).resolve().parents[1]
 CELERY = ROOT / ".venv" / "bin" / "celery"
@@ -59,40 +61,8 @@ def _skip_reason() -> str | None:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, what: str, *, timeout: float = WAIT, interval: float = POLL, diagnostics=None):
-    """Poll ``predicate`` until it returns something truthy; fail with a clear message after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            extra = f"\n{diagnostics()}" if diagnostics else ""
-            raise AssertionError(f"gave up after {timeout:.0f} s waiting for {what}{extra}")
-        time.sleep(interval)
-
-
-def _group_alive(pgid: int) -> list[int]:
-    """Pids of the process group that are still running (zombies count as gone)."""
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid pgrp …; comm may contain spaces, so split after the last ')'.
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
-            alive.append(int(entry.name))
-    return alive
+# Shared with the battery and the benches (scripts/processes.py), with this harness's patience.
+wait_for = functools.partial(processes.wait_for, timeout=WAIT, interval=POLL)
 
 
 def undelivered(ids, limit: int = 5) -> list[dict]:
@@ -229,23 +199,7 @@ class Worker:
         self.log_path = log_path
         with open(log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [
-                    str(CELERY),
-                    "-A",
-                    "portal",
-                    "worker",
-                    "-l",
-                    "info",
-                    "-n",
-                    self.name,
-                    "--pool=prefork",
-                    f"--concurrency={concurrency}",
-                    "--without-heartbeat",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-Q",
-                    "celery",
-                ],
+                processes.celery_worker(name=self.name, concurrency=concurrency),
                 cwd=ROOT,
                 env=env,
                 stdout=log,
@@ -275,7 +229,7 @@ class Worker:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=15)
         wait_for(
-            lambda: not _group_alive(self.pgid),
+            lambda: not processes.group_alive(self.pgid),
             f"worker process group {self.pgid} to die",
             timeout=15,
             interval=0.05,

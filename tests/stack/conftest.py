@@ -17,13 +17,13 @@ Redis's server binaries are installed. Every wait is bounded.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html.parser
 import importlib.util
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from scripts import processes
+from scripts.processes import free_port  # noqa: F401 - the battery takes it from here
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("stack_script", ROOT / "scripts" / "stack.py")
@@ -49,25 +52,9 @@ def battery_skip_reason() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, what: str, *, timeout: float = WAIT, interval: float = 0.25, diagnostics=None):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = predicate()
-        except Exception:  # noqa: BLE001 - not yet
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            extra = f"\n{diagnostics()}" if diagnostics else ""
-            raise AssertionError(f"gave up after {timeout:.0f} s waiting for {what}{extra}")
-        time.sleep(interval)
+# Shared with the real-worker tests and the benches (scripts/processes.py); a stack still starting
+# answers with errors, which count as "not yet".
+wait_for = functools.partial(processes.wait_for, timeout=WAIT, until_no_error=True)
 
 
 # --- processes ------------------------------------------------------------------------------------
@@ -113,7 +100,7 @@ class Process:
         if self.popen is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=15)
-        wait_for(lambda: not _group_alive(self.popen.pid), f"{self.name} to die", timeout=20)
+        wait_for(lambda: not processes.group_alive(self.popen.pid), f"{self.name} to die", timeout=20)
 
     def stop(self, timeout: float = 30) -> None:
         """SIGTERM (what honcho sends on Ctrl-C), then SIGKILL after ``timeout``."""
@@ -125,27 +112,13 @@ class Process:
         except subprocess.TimeoutExpired:
             self.kill()
         with contextlib.suppress(AssertionError):
-            wait_for(lambda: not _group_alive(self.popen.pid), f"{self.name} to stop", timeout=15)
+            wait_for(lambda: not processes.group_alive(self.popen.pid), f"{self.name} to stop", timeout=15)
 
     def log_tail(self, chars: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-
-def _group_alive(pgid: int) -> list[int]:
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
-            alive.append(int(entry.name))
-    return alive
 
 
 @dataclass
