@@ -70,6 +70,7 @@ from django.utils import timezone
 from core.text import fold_words
 
 from . import spelling
+from .constants import ServiceLevel
 from .models import Procedure, SearchSynonym
 
 MAX_TERMS = 12
@@ -77,6 +78,7 @@ MAX_ALTERNATIVES = 12
 MAX_RELAXATIONS = 8
 FACET_KEYS = ("level", "audience", "sector", "agency", "event")
 FACET_LIMIT = 12
+LEVELS = tuple(int(level) for level in ServiceLevel.values)
 VERSION_CACHE_KEY = "procedures:catalogue-version"
 PER_VERSION_TTL = 24 * 3600
 PREFIX_INDEX_LETTERS = 3  # suggestions for prefixes this short are kept per catalogue version, always
@@ -491,16 +493,27 @@ def find(
         f"p.service_level AS n, p.id AS pk, ROW_NUMBER() OVER (ORDER BY {order}) AS pos "
         f"FROM (SELECT * FROM m WHERE {passing()} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}) p"
     ]
+    ctes = ""
     if with_facets:
+        # Every count that is a number (the total, the matches, each level, each audience) in one
+        # pass over the matches (CTE ``a``, one row), then one output row per count.
+        def count(condition: str) -> str:
+            return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+        scalars = {
+            "n_total": count(passing()),
+            "n_any": "COUNT(*)",
+            "n_citizens": count(f"{passing('audience')} AND m.for_citizens"),
+            "n_businesses": count(f"{passing('audience')} AND m.for_businesses"),
+            **{f"n_level{n}": count(f"{passing('level')} AND m.service_level = {n}") for n in LEVELS},
+        }
+        ctes = f", a AS {_materialized()}(SELECT " + ", ".join(f"{v} AS {k}" for k, v in scalars.items())
+        ctes += " FROM m)"
+        rows = [("total", "", "n_total"), ("any", "", "n_any")]
+        rows += [("level", str(n), f"n_level{n}") for n in LEVELS]
+        rows += [("audience", "citizens", "n_citizens"), ("audience", "businesses", "n_businesses")]
         parts += [
-            f"SELECT 'total', '', '', '', SUM(CASE WHEN {passing()} THEN 1 ELSE 0 END), 0, 0 FROM m",
-            "SELECT 'any', '', '', '', COUNT(*), 0, 0 FROM m",
-            f"SELECT 'level', CAST(m.service_level AS VARCHAR(10)), '', '', COUNT(*), 0, 0 FROM m "
-            f"WHERE {passing('level')} GROUP BY m.service_level",
-            "SELECT 'audience', 'citizens', '', '', SUM(CASE WHEN m.for_citizens THEN 1 ELSE 0 END), 0, 0 "
-            f"FROM m WHERE {passing('audience')}",
-            "SELECT 'audience', 'businesses', '', '', SUM(CASE WHEN m.for_businesses THEN 1 ELSE 0 END), 0, 0 "
-            f"FROM m WHERE {passing('audience')}",
+            f"SELECT '{kind}', '{value}', '', '', a.{column}, 0, 0 FROM a" for kind, value, column in rows
         ]
         for key, (through, column, table, code, name_en) in _RELATED.items():
             label_en = f"t.{name_en}" if name_en else "''"
@@ -518,7 +531,7 @@ def find(
             if selected is not None:
                 parts.append(f"SELECT * FROM ({select}WHERE t.id = %s AND {passing(key)}{group}) sel_{key}")
                 params.append(selected[0])
-    sql = f"WITH m AS {_materialized()}({base_sql}) " + " UNION ALL ".join(parts)
+    sql = f"WITH m AS {_materialized()}({base_sql}){ctes} " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
@@ -532,6 +545,8 @@ def find(
             found.total = int(n or 0)
         elif kind == "any":
             found.matched = int(n or 0)
+        elif kind == "level" and not n:
+            continue  # a level no match has is not offered (the selected one included, as before)
         elif (n or (kind, value) in selected_values) and all(
             f.value != str(value) for f in found.facets[kind]
         ):
