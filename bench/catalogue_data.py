@@ -125,6 +125,7 @@ def _add(count: int, rng: random.Random) -> None:
         name_word_count,
         search_text_for,
     )
+    from procedures.services import procedure_links_refresh
 
     agencies = _ensure_agencies(rng)
     sectors = list(Sector.objects.values_list("id", flat=True))
@@ -184,6 +185,7 @@ def _add(count: int, rng: random.Random) -> None:
         through_sectors.objects.bulk_create(links_s, batch_size=5000)
         through_agencies.objects.bulk_create(links_a, batch_size=5000)
         through_events.objects.bulk_create(links_e, batch_size=5000)
+        procedure_links_refresh([p.pk for p in created])  # bulk_create sends no m2m signal
         SubmissionMethod.objects.bulk_create(methods, batch_size=5000)
         DossierComponent.objects.bulk_create(components, batch_size=5000)
         made += n

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import IntegerListField
 from core.text import fold, fold_words
 
 from .constants import (
@@ -297,10 +298,26 @@ class Procedure(LocalizedNameMixin, models.Model):
         help_text=_("Số từ của tên (không tính “Thủ tục” và phần trong ngoặc), dùng để xếp hạng."),
     )
     is_detailed = models.BooleanField(_("có đầy đủ hồ sơ công bố"), default=False, editable=False)
+    # Copies of the links above (ids, sorted), kept by procedures.services.procedure_links_refresh
+    # on every change: search counts its facets over thousands of matches in one pass over these,
+    # not by joining every link of the catalogue.
+    sector_ids = IntegerListField(_("mã các lĩnh vực"))
+    agency_ids = IntegerListField(_("mã các cơ quan thực hiện"))
+    event_ids = IntegerListField(_("mã các sự kiện"))
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "search_words", "popularity", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "search_text",
+            "search_words",
+            "popularity",
+            "updated_at",
+            "sector_ids",
+            "agency_ids",
+            "event_ids",
+        ]
+    )
     objects = ProcedureQuerySet.as_manager()
 
     class Meta:

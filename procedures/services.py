@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import nh3
 from django.db import connection, transaction
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils import timezone
 from core.db import merge_gin_pending_lists
 from core.text import nfc
 
+from . import links
 from .constants import PublicationStatus
 from .models import Procedure
 
@@ -80,6 +83,13 @@ def procedure_archive(*, procedure: Procedure, actor) -> Procedure:
 def procedure_unpublish(*, procedure: Procedure, actor) -> Procedure:
     """Take a procedure back to draft for rework."""
     return _set_status(procedure, status=PublicationStatus.DRAFT, actor=actor, reason="Chuyển về bản nháp")
+
+
+def procedure_links_refresh(procedure_ids: Iterable[int] | None = None) -> None:
+    """Rewrite the copies of the procedures' links (``sector_ids``, ``agency_ids``, ``event_ids``)
+    from the link tables: every procedure when ``procedure_ids`` is None. The signals call it on
+    every link change; call it after writing link rows in bulk (``bulk_create`` sends no signal)."""
+    links.refresh(connection, procedure_ids)
 
 
 CATALOGUE_TABLES = [

@@ -5,8 +5,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.constants import ROLE_GROUPS, StaffRole
 from accounts.models import StaffAssignment, User
-from procedures.constants import AgencyKind, Channel, PublicationStatus
-from procedures.models import Agency, DossierComponent, Procedure, ProcedureStep, SubmissionMethod
+from procedures.constants import AgencyKind, Audience, Channel, PublicationStatus
+from procedures.models import (
+    Agency,
+    DossierComponent,
+    LifeEvent,
+    Procedure,
+    ProcedureStep,
+    Sector,
+    SubmissionMethod,
+)
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -16,6 +24,23 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"000.90.{n:02d}.T99")
     name = factory.Sequence(lambda n: f"Ủy ban nhân dân xã Thử Nghiệm {n}")
     kind = AgencyKind.COMMUNE
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+
+    code = factory.Sequence(lambda n: f"T{n:04d}")
+    name = factory.Sequence(lambda n: f"Lĩnh vực thử nghiệm {n}")
+
+
+class LifeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifeEvent
+
+    slug = factory.Sequence(lambda n: f"su-kien-thu-nghiem-{n}")
+    name = factory.Sequence(lambda n: f"Sự kiện thử nghiệm {n}")
+    audience = Audience.CITIZENS
 
 
 class ProcedureFactory(factory.django.DjangoModelFactory):
