@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 SYNTHETIC_PREFIX = "9."
+# Only the codes made here: "9.LOAD01" (bench/load_prepare.py, with dossiers) shares the prefix.
+SYNTHETIC_CODE = r"^9\.[0-9]{6}$"
 QUALIFIERS = [
     "(thực hiện tại cấp tỉnh)",
     "(thực hiện tại cấp xã)",
@@ -130,11 +132,11 @@ def _add(count: int, rng: random.Random) -> None:
     agencies = _ensure_agencies(rng)
     sectors = list(Sector.objects.values_list("id", flat=True))
     events = list(LifeEvent.objects.values_list("id", flat=True))
-    names = list(Procedure.objects.exclude(code__startswith=SYNTHETIC_PREFIX).values_list("name", flat=True))
+    names = list(Procedure.objects.exclude(code__regex=SYNTHETIC_CODE).values_list("name", flat=True))
     from vietnam_provinces import Province
 
     provinces = [p.name for p in Province.iter_all()]
-    start = Procedure.objects.filter(code__startswith=SYNTHETIC_PREFIX).count()
+    start = Procedure.objects.filter(code__regex=SYNTHETIC_CODE).count()
     through_sectors = Procedure.sectors.through
     through_agencies = Procedure.agencies.through
     through_events = Procedure.life_events.through
@@ -198,7 +200,7 @@ def _remove(count: int) -> None:
     from procedures.models import Procedure
 
     ids = list(
-        Procedure.objects.filter(code__startswith=SYNTHETIC_PREFIX)
+        Procedure.objects.filter(code__regex=SYNTHETIC_CODE)
         .order_by("-code")
         .values_list("id", flat=True)[:count]
     )
