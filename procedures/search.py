@@ -431,7 +431,8 @@ class Found:
     total: int  # matches passing every filter
     matched: int  # matches with no filter (-1 when not counted)
     facets: dict[str, list[FacetValue]]
-    rows: list[tuple[int, str, str, str, int]]  # (id, code, name, name_en, level), in rank order
+    # (id, code, name, name_en, level, sector ids), in rank order
+    rows: list[tuple[int, str, str, str, int, list[int]]]
 
 
 _RELATED = {
@@ -441,6 +442,11 @@ _RELATED = {
     "agency": ("agency_ids", "procedures_agency", "code", None),
     "event": ("event_ids", "procedures_lifeevent", "slug", "name_en"),
 }
+
+
+def _no_ids() -> str:
+    """A NULL for the union's id column: typed on PostgreSQL (a bare NULL in a subquery is text)."""
+    return "CAST(NULL AS integer[])" if _pg() else "NULL"
 
 
 def _related_counts(key: str, condition: str, *, selected: bool = False) -> str:
@@ -460,7 +466,7 @@ def _related_counts(key: str, condition: str, *, selected: bool = False) -> str:
     label_en = f"t.{name_en}" if name_en else "''"
     return (
         f"SELECT '{key}' AS kind, t.{code} AS value, t.name AS label, {label_en} AS label_en, "
-        f"c.n AS n, 0 AS pk, 0 AS pos FROM (SELECT {each} AS id, COUNT(*) AS n FROM {source} "
+        f"c.n AS n, 0 AS pk, 0 AS pos, {_no_ids()} AS ids FROM (SELECT {each} AS id, COUNT(*) AS n FROM {source} "
         f"WHERE {condition} GROUP BY {each}) c JOIN {table} t ON t.id = c.id"
     )
 
@@ -501,7 +507,12 @@ def find(
             "r_tier",
             "r_extra",
             *flags,
-            *([column for column, *_rest in _RELATED.values()] if with_facets else []),
+            "sector_ids",  # shown with each result
+            *(
+                [column for column, *_rest in _RELATED.values() if column != "sector_ids"]
+                if with_facets
+                else []
+            ),
         )
     )
     base_sql, base_params = base.query.sql_with_params()
@@ -512,9 +523,9 @@ def find(
 
     order = ORDER
     parts = [
-        # kind, value, label, label_en, n, pk
+        # kind, value, label, label_en, n, pk, pos, ids (a result's sectors, for its line on the page)
         "SELECT 'row' AS kind, p.code AS value, p.name AS label, p.name_en AS label_en, "
-        f"p.service_level AS n, p.id AS pk, ROW_NUMBER() OVER (ORDER BY {order}) AS pos "
+        f"p.service_level AS n, p.id AS pk, ROW_NUMBER() OVER (ORDER BY {order}) AS pos, p.sector_ids AS ids "
         f"FROM (SELECT * FROM m WHERE {passing()} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}) p"
     ]
     ctes = ""
@@ -537,7 +548,8 @@ def find(
         rows += [("level", str(n), f"n_level{n}") for n in LEVELS]
         rows += [("audience", "citizens", "n_citizens"), ("audience", "businesses", "n_businesses")]
         parts += [
-            f"SELECT '{kind}', '{value}', '', '', a.{column}, 0, 0 FROM a" for kind, value, column in rows
+            f"SELECT '{kind}', '{value}', '', '', a.{column}, 0, 0, NULL FROM a"
+            for kind, value, column in rows
         ]
         for key in _RELATED:
             parts.append(
@@ -555,9 +567,10 @@ def find(
     found = Found(total=0, matched=-1, facets={key: [] for key in FACET_KEYS}, rows=[])
     selected_values = {(k, filters.value(k)) for k in active}
     page: list[tuple[int, tuple]] = []
-    for kind, value, label, label_en, n, pk, pos in fetched:
+    ids_field = Procedure._meta.get_field("sector_ids")
+    for kind, value, label, label_en, n, pk, pos, ids in fetched:
         if kind == "row":
-            page.append((int(pos), (int(pk), value, label, label_en or "", int(n))))
+            page.append((int(pos), (int(pk), value, label, label_en or "", int(n), ids_field.to_python(ids))))
         elif kind == "total":
             found.total = int(n or 0)
         elif kind == "any":
@@ -680,9 +693,11 @@ class SearchResult:
         return [p.pk for p in self.results]
 
 
-def _procedure(row: tuple[int, str, str, str, int]) -> Procedure:
-    pk, code, name, name_en, level = row
-    procedure = Procedure(id=pk, code=code, name=name, name_en=name_en, service_level=level)
+def _procedure(row: tuple[int, str, str, str, int, list[int]]) -> Procedure:
+    pk, code, name, name_en, level, sector_ids = row
+    procedure = Procedure(
+        id=pk, code=code, name=name, name_en=name_en, service_level=level, sector_ids=sector_ids
+    )
     procedure._state.adding = False
     procedure._state.db = "default"
     return procedure
@@ -691,7 +706,9 @@ def _procedure(row: tuple[int, str, str, str, int]) -> Procedure:
 def _cache_key(kind: str, parsed: ParsedQuery, filters: Filters, *parts) -> str:
     material = repr((parsed.typed, [(k, filters.value(k)) for k in filters.active()], parts))
     digest = hashlib.sha256(material.encode()).hexdigest()[:40]
-    return f"procedures:{kind}:{catalogue_version()}:{timezone.localdate().isoformat()}:{digest}"
+    # "r2": the shape of a cached result (rows carry their sector ids); entries of another shape,
+    # left by the code before a deploy, are never read.
+    return f"procedures:{kind}:r2:{catalogue_version()}:{timezone.localdate().isoformat()}:{digest}"
 
 
 def run_search(

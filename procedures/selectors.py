@@ -118,17 +118,14 @@ def resolve_filters(cleaned: dict) -> tuple[Filters, list[str]]:
 
 
 def sector_names_for(procedures: list[Procedure]) -> dict[int, list[Sector]]:
-    """Sectors of a page of procedures, by procedure id (one query)."""
-    through = Procedure.sectors.through
-    rows = (
-        through.objects.filter(procedure_id__in=[p.pk for p in procedures])
-        .select_related("sector")
-        .order_by("sector__name")
-    )
-    out: dict[int, list[Sector]] = {}
-    for row in rows:
-        out.setdefault(row.procedure_id, []).append(row.sector)
-    return out
+    """Sectors of a page of procedures, by procedure id, in name order: from the ids each carries
+    (``sector_ids``) and the sectors kept per catalogue version, without a query."""
+    sectors = per_version("sectors-by-id", lambda: {s.pk: s for s in Sector.objects.order_by("name")})
+    order = {pk: position for position, pk in enumerate(sectors)}
+    return {
+        p.pk: [sectors[i] for i in sorted((i for i in p.sector_ids if i in sectors), key=order.__getitem__)]
+        for p in procedures
+    }
 
 
 def agencies_tree() -> list[Agency]:

@@ -111,3 +111,27 @@ def test_the_facet_statement_reads_no_link_table_without_a_filter_on_one(client)
     (statement,) = [q["sql"] for q in ctx.captured_queries if "ROW_NUMBER()" in q["sql"]]
     for table, _column in links.COPIES.values():
         assert table not in statement
+
+
+def test_each_result_shows_its_sectors_in_name_order_without_a_query_of_its_own(client, settings):
+    from django.urls import reverse
+
+    settings.CATALOGUE_PAGE_CACHE_SECONDS = settings.SEARCH_CACHE_SECONDS = 0  # every request searches
+
+    p = ProcedureFactory(name="Cấp giấy phép thử nghiệm hiển thị lĩnh vực")
+    p.sectors.set(
+        [
+            SectorFactory(name="Văn hóa", name_en="Culture"),
+            SectorFactory(name="Hộ tịch", name_en="Civil status"),
+        ]
+    )
+    client.get(reverse("procedures:list"), {"q": "giay phep thu nghiem hien thi"})  # the sectors are kept
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("procedures:list"), {"q": "giay phep thu nghiem hien thi"}).content.decode()
+    assert html.index(">Hộ tịch<") < html.index(">Văn hóa<")
+    assert [q for q in ctx.captured_queries if "ROW_NUMBER()" in q["sql"]]  # it searched
+    others = [q["sql"] for q in ctx.captured_queries if "ROW_NUMBER()" not in q["sql"]]
+    assert not [sql for sql in others if "procedures_sector" in sql], others
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("procedures:list"), {"q": "giay phep thu nghiem hien thi"}).content.decode()
+    assert ">Civil status<" in english and ">Culture<" in english
