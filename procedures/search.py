@@ -52,6 +52,7 @@ SEARCH_CACHE_SECONDS (0 turns those two off).
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -88,19 +89,41 @@ TEXT = "procedures_procedure.search_text"
 # --- catalogue version and what is cached per version ----------------------------------------------
 
 
+# The version a request has read, kept for the rest of that request (a search asked the cache for it
+# three times). Only inside a request (procedures.signals starts and ends it): a Celery worker's
+# thread has no end of request and always asks.
+_request = threading.local()
+
+
+def request_started() -> None:
+    _request.version = None
+    _request.active = True
+
+
+def request_finished() -> None:
+    _request.version = None
+    _request.active = False
+
+
 def catalogue_version() -> int:
     """A number that changes whenever the catalogue or a synonym changes (shared through the cache).
 
-    A lost cache entry restarts from the clock, never from 1, so a number is never reused.
+    A lost cache entry restarts from the clock, never from 1, so a number is never reused. Read
+    once per request: the request sees one catalogue.
     """
+    if getattr(_request, "active", False) and _request.version is not None:
+        return _request.version
     version = cache.get(VERSION_CACHE_KEY)
     if version is None:
         cache.add(VERSION_CACHE_KEY, time.time_ns() // 1000, None)
         version = cache.get(VERSION_CACHE_KEY) or time.time_ns() // 1000
+    if getattr(_request, "active", False):
+        _request.version = version
     return version
 
 
 def _bump() -> None:
+    _request.version = None  # this request's own reads see its change
     try:
         cache.incr(VERSION_CACHE_KEY)
     except ValueError:

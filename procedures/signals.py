@@ -1,5 +1,6 @@
 """Keep search's per-process caches honest: any change to the catalogue bumps its version."""
 
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -92,3 +93,13 @@ def linked_thing_deleted(sender, instance, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=SearchSynonym)
 def synonyms_changed(sender, **kwargs) -> None:
     search.invalidate_search_caches()
+
+
+@receiver(request_started)
+def remember_the_version_for_this_request(sender, **kwargs) -> None:
+    search.request_started()
+
+
+@receiver(request_finished)
+def forget_the_version_after_this_request(sender, **kwargs) -> None:
+    search.request_finished()

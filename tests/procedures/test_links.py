@@ -135,3 +135,26 @@ def test_each_result_shows_its_sectors_in_name_order_without_a_query_of_its_own(
     client.cookies["django_language"] = "en"
     english = client.get(reverse("procedures:list"), {"q": "giay phep thu nghiem hien thi"}).content.decode()
     assert ">Civil status<" in english and ">Culture<" in english
+
+
+def test_a_request_reads_the_catalogue_version_once_and_sees_its_own_change():
+    from unittest import mock
+
+    from django.core.signals import request_finished, request_started
+
+    from procedures.search import cache, catalogue_version
+
+    catalogue_version()  # the number exists
+    request_started.send(sender=None)
+    try:
+        with mock.patch.object(cache, "get", wraps=cache.get) as get:
+            first = catalogue_version()
+            assert catalogue_version() == first and get.call_count == 1
+            search.bump_catalogue_version()  # this request changed the catalogue…
+            assert catalogue_version() > first  # …and its next read sees it
+    finally:
+        request_finished.send(sender=None)
+    with mock.patch.object(cache, "get", wraps=cache.get) as get:  # a worker: no request, always asks
+        catalogue_version()
+        catalogue_version()
+        assert get.call_count == 2
