@@ -1,4 +1,6 @@
-"""Keep search's per-process caches honest: any change to the catalogue bumps its version."""
+"""Keep search honest: any change to the catalogue bumps its version (every search cache is keyed
+by it), a link change rewrites the procedures' copies of their links (``procedures.links``), and a
+request reads the version once (``search.request_started`` / ``request_finished``)."""
 
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
