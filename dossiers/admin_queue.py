@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import display_for_value
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.paginator import Paginator
@@ -26,6 +28,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -354,6 +357,48 @@ class QueueChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         return super().get_queryset(request, exclude_parameters).defer(*LIST_DEFERRED)
 
+    def rows(self) -> list[list[str]]:
+        """The page's rows as Django's ``items_for_result`` writes them, cell for cell (a test holds
+        the two equal), with what is the same on every row worked out once per page: Django looks
+        up each column's kind, empty value and link for each of the 50 × 7 cells, a third of the
+        page's time. Every column here is a method of the admin (its own ``display``)."""
+        admin_obj = self.model_admin
+        empty = admin_obj.get_empty_value_display()
+        columns = []
+        for index, name in enumerate(self.list_display):
+            attr = getattr(admin_obj, name)
+            css = "action-checkbox" if name == "action_checkbox" else f"field-{name}"
+            columns.append(
+                (
+                    attr,
+                    mark_safe(f' class="{css}"'),  # noqa: S308 - our own column names
+                    getattr(attr, "empty_value_display", empty),
+                    getattr(attr, "boolean", False),
+                    name in self.list_display_links or (not self.list_display_links and index == 0),
+                )
+            )
+        context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
+        rows = []
+        for result in self.result_list:
+            cells, first = [], True
+            for attr, css, empty_value, boolean, link in columns:
+                value = attr(result)
+                if isinstance(value, str) and value.strip() == "":
+                    value = ""
+                shown = display_for_value(value, empty_value, boolean)
+                if link:
+                    tag, first = ("th" if first else "td"), False
+                    url = add_preserved_filters(context, self.url_for_result(result))
+                    cells.append(
+                        format_html(
+                            "<{}{}>{}</{}>", tag, css, format_html('<a href="{}">{}</a>', url, shown), tag
+                        )
+                    )
+                else:
+                    cells.append(format_html("<td{}>{}</td>", css, shown))
+            rows.append(cells)
+        return rows
+
 
 @admin.register(Dossier)
 class DossierQueueAdmin(PlainActionCheckbox, admin.ModelAdmin):
@@ -439,7 +484,9 @@ class DossierQueueAdmin(PlainActionCheckbox, admin.ModelAdmin):
         return format_html(
             '<span class="status-pill status-{}">{}</span>{}',
             obj.status,
-            obj.get_status_display(),
+            # The enum's label: get_status_display() hashes every choice's lazy label on each call,
+            # a fifth of the queue's rows' time.
+            Status(obj.status).label,
             format_html('<span class="step-label">{}</span>', step) if step else "",
         )
 

@@ -1,6 +1,8 @@
 """Template helpers of the officer's desk: phones as people read them, labels of actions and steps."""
 
 from django import template
+from django.contrib.admin.templatetags.admin_list import result_headers, result_hidden_fields
+from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils.translation import gettext
 
 from ..documents import display_phone
@@ -31,3 +33,23 @@ def vnd(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     return gettext("%(amount)s đồng") % {"amount": f"{number:,}".replace(",", ".")}
+
+
+def _queue_result_list(cl) -> dict:
+    """Django's ``result_list`` with the rows written by the work queue's own list (its ``rows``)."""
+    headers = list(result_headers(cl))
+    return {
+        "cl": cl,
+        "result_hidden_fields": list(result_hidden_fields(cl)),
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "results": cl.rows(),
+    }
+
+
+@register.tag(name="queue_result_list")
+def queue_result_list_tag(parser, token):
+    """``{% queue_result_list cl %}``: the queue's table, in Django's template (change_list_results.html)."""
+    return InclusionAdminNode(
+        parser, token, func=_queue_result_list, template_name="change_list_results.html", takes_context=False
+    )

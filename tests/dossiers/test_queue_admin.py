@@ -1,7 +1,9 @@
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.constants import Status
@@ -442,3 +444,37 @@ def test_each_row_has_a_bulk_action_checkbox_labelled_in_the_reader_s_language(c
             HTTP_ACCEPT_LANGUAGE="en",
         ).content.decode()
     assert f'aria-label="{escape(f"Select for a bulk action: {mine}")}"' in english
+
+
+@pytest.mark.parametrize(
+    "query", [{"queue": "new"}, {"queue": "overdue"}, {"status__exact": Status.PROCESSING, "o": "-2"}]
+)
+def test_queue_rows_are_cell_for_cell_what_django_writes(client, query):
+    """The queue writes its 50 rows itself (``QueueChangeList.rows``, columns looked up once per page);
+    every cell must stay what Django's ``items_for_result`` writes, whatever the row's state: a
+    step, a deadline late or today, an assignee or a department, in either language."""
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+    from django.utils.translation import override
+
+    from notifications.services import ensure_default_templates
+    from tests.factories import DossierFactory
+
+    ensure_default_templates()
+    agency = AgencyFactory()
+    states = ["submitted", "received", "assigned", "assigned_with_draft", "appraised", "awaiting_approval"]
+    made = [DossierFactory(agency=agency, state=state) for state in states]
+    late = made[0]
+    Dossier.objects.filter(pk=late.pk).update(acceptance_due_at=timezone.now() - timedelta(days=2))
+    login_staff(client, make_staff(agency, "leader"))
+    for language in ("vi", "en"):
+        with override(language):
+            client.cookies["django_language"] = language
+            response = client.get(reverse("admin:dossiers_dossier_changelist"), query)
+            assert response.status_code == 200
+            cl = response.context["cl"]
+            ours = cl.rows()
+            assert len(ours) == len(cl.result_list) > 0
+            for result, cells in zip(cl.result_list, ours, strict=True):
+                assert cells == list(items_for_result(cl, result, None))
+            # And the page shows them.
+            assert "".join(ours[0]) in response.content.decode()
