@@ -237,3 +237,49 @@ def test_trigram_threshold_is_set_locally_for_the_fallback_only(client):
     with search._trigram_transaction(parsed), connection.cursor() as cursor:
         cursor.execute("SHOW pg_trgm.word_similarity_threshold")
         assert float(cursor.fetchone()[0]) == pytest.approx(0.5)
+
+
+def test_a_per_version_value_is_built_once_however_many_ask_at_once(monkeypatch):
+    """After a catalogue change every thread of every worker asks for the spelling vocabulary at the
+    same moment: one builds it, the others wait for its result."""
+    import threading
+    import time
+
+    builds = []
+
+    def build():
+        builds.append(threading.get_ident())
+        time.sleep(0.2)
+        return {"built": len(builds)}
+
+    search._local.pop("herd", None)
+    barrier = threading.Barrier(6)
+    answers = []
+
+    def ask():
+        barrier.wait()
+        answers.append(search.per_version("herd", build))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert builds and len(builds) == 1
+    assert answers == [{"built": 1}] * 6
+
+    # Another process is building it (its lock is in the cache): this one waits for that result
+    # instead of building a second copy.
+    search.bump_catalogue_version()
+    version = search.catalogue_version()
+    key = f"procedures:herd:{version}:"
+    cache.add(f"{key}:building", 1, 30)
+    threading.Timer(0.3, lambda: cache.set(key, {"built": "elsewhere"}, 60)).start()
+    assert search.per_version("herd", build) == {"built": "elsewhere"}
+    assert len(builds) == 1
+
+    # A builder that died: after the wait, this process builds it itself.
+    search.bump_catalogue_version()
+    monkeypatch.setattr(search, "BUILD_WAIT_SECONDS", 0.3)
+    cache.add(f"procedures:herd:{search.catalogue_version()}::building", 1, 30)
+    assert search.per_version("herd", build) == {"built": 2}
