@@ -434,3 +434,34 @@ def test_phone_validator():
     assert codes(error_of(PhoneValidator(), "024 3825 1234")) == ["landline"]
     assert PhoneValidator() == PhoneValidator()
     assert PhoneValidator().deconstruct() == ("accounts.validators.PhoneValidator", (), {})
+
+
+def test_passwords_are_hashed_with_owasp_argon2id_and_older_costs_are_remade(settings):
+    """Production hashes with Argon2id at OWASP's cost (19 MiB, 2 passes, 1 lane: PASSWORD_ARGON2_*);
+    a hash made at Django's default cost (100 MiB, 8 lanes) still verifies, and is remade at the
+    person's next sign-in. The tests' own fast hasher (settings.test) is set aside here."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, get_hasher, make_password
+
+    settings.PASSWORD_HASHERS = [
+        "accounts.passwords.PortalArgon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    encoded = make_password("một mật khẩu đủ dài")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert check_password("một mật khẩu đủ dài", encoded)
+    assert not check_password("mot mat khau du dai", encoded)
+    hasher = get_hasher("default")
+    assert not hasher.must_update(encoded)
+
+    old = Argon2PasswordHasher().encode("một mật khẩu đủ dài", Argon2PasswordHasher().salt())
+    assert "m=102400,t=2,p=8" in old
+    assert check_password("một mật khẩu đủ dài", old)  # verifies with its own parameters
+    assert hasher.must_update(old)  # and is remade at the next sign-in
+    remade = []
+    assert check_password("một mật khẩu đủ dài", old, setter=remade.append)
+    assert remade == ["một mật khẩu đủ dài"]
+
+    settings.PASSWORD_ARGON2_MEMORY_KIB = 47104  # an operator's choice: OWASP's 46 MiB, 1 pass
+    settings.PASSWORD_ARGON2_TIME_COST = 1
+    assert make_password("x" * 12).startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
+    assert hasher.must_update(encoded)
