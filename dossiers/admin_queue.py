@@ -9,7 +9,9 @@ payment, the result draft the leader approves, forms 01–07, and the timeline i
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode
 
 from django import forms
@@ -27,7 +29,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -360,8 +362,8 @@ class QueueChangeList(ChangeList):
     def rows(self) -> list[list[str]]:
         """The page's rows as Django's ``items_for_result`` writes them, cell for cell (a test holds
         the two equal), with what is the same on every row worked out once per page: Django looks
-        up each column's kind, empty value and link for each of the 50 × 7 cells, a third of the
-        page's time. Every column here is a method of the admin (its own ``display``)."""
+        up each column's kind, empty value and link for each of the 50 × 7 cells, and reverses
+        each row's URL, a third of the page's time. Every column here is a method of the admin."""
         admin_obj = self.model_admin
         empty = admin_obj.get_empty_value_display()
         columns = []
@@ -371,33 +373,43 @@ class QueueChangeList(ChangeList):
             columns.append(
                 (
                     attr,
-                    mark_safe(f' class="{css}"'),  # noqa: S308 - our own column names
+                    f' class="{css}"',
                     getattr(attr, "empty_value_display", empty),
                     getattr(attr, "boolean", False),
                     name in self.list_display_links or (not self.list_display_links and index == 0),
                 )
             )
-        context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
+        link = self._row_link()
         rows = []
         for result in self.result_list:
             cells, first = [], True
-            for attr, css, empty_value, boolean, link in columns:
+            for attr, css, empty_value, boolean, linked in columns:
                 value = attr(result)
                 if isinstance(value, str) and value.strip() == "":
                     value = ""
-                shown = display_for_value(value, empty_value, boolean)
-                if link:
+                shown = conditional_escape(display_for_value(value, empty_value, boolean))
+                if linked:
                     tag, first = ("th" if first else "td"), False
-                    url = add_preserved_filters(context, self.url_for_result(result))
-                    cells.append(
-                        format_html(
-                            "<{}{}>{}</{}>", tag, css, format_html('<a href="{}">{}</a>', url, shown), tag
-                        )
-                    )
+                    cells.append(mark_safe(f'<{tag}{css}><a href="{link(result)}">{shown}</a></{tag}>'))  # noqa: S308 - escaped above
                 else:
-                    cells.append(format_html("<td{}>{}</td>", css, shown))
+                    cells.append(mark_safe(f"<td{css}>{shown}</td>"))  # noqa: S308 - escaped above
             rows.append(cells)
         return rows
+
+    def _row_link(self) -> Callable[[Dossier], str]:
+        """A row's link (escaped, with the queue's filters) as a function of the row: the URL is
+        reversed once, with a stand-in key, instead of once per row."""
+        context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
+
+        def full(result) -> str:
+            return conditional_escape(add_preserved_filters(context, self.url_for_result(result)))
+
+        stand_in = 918273645546372819
+        parts = full(SimpleNamespace(**{self.pk_attname: stand_in})).split(str(stand_in))
+        if len(parts) != 2:
+            return full
+        before, after = parts
+        return lambda result: f"{before}{getattr(result, self.pk_attname)}{after}"
 
 
 @admin.register(Dossier)
