@@ -14,6 +14,10 @@ class CoreConfig(AppConfig):
             from .simulators import enforce
 
             enforce()
+        from django.db.backends.signals import connection_created
+
         from . import lookups
+        from .db import limit_parallel_query
 
         lookups.register()
+        connection_created.connect(limit_parallel_query, dispatch_uid="core.db.limit_parallel_query")

@@ -41,3 +41,22 @@ def merge_gin_pending_lists(tables: list[str] | None = None) -> None:
         params.append(list(tables))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def limit_parallel_query(sender, connection, **kwargs) -> None:
+    """``connection_created``: at most DATABASE_PARALLEL_WORKERS parallel workers per query (0).
+
+    The portal's queries are short and many run at once. PostgreSQL planned the work queue's page
+    (50 of an agency's dossiers, about 3 ms of work) as a parallel query: starting its worker took
+    longer than the query, and under load each start is one more process on the same cores. A
+    deployment that runs long reports on their own connections can raise the value. A SET per new
+    connection, not a startup option, so it also passes through PgBouncer (with transaction
+    pooling, also set it on the database: ``ALTER DATABASE … SET max_parallel_workers_per_gather``).
+    """
+    from django.conf import settings
+
+    if connection.vendor != "postgresql":
+        return
+    workers = int(getattr(settings, "DATABASE_PARALLEL_WORKERS", 0))
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = %s", [workers])
