@@ -9,7 +9,7 @@ down to the target. Each synthetic procedure is a real name with a local qualifi
 commune level, "lưu động", …) and has what a published record has: 1–2 sectors, 1–3 implementing
 agencies (34 provinces with their departments and communes, generated once), 1–3 submission
 methods, 2–6 dossier components, and sometimes a life event. Popularity follows a long tail.
-Deterministic (seeded). Ends with ANALYZE (procedures.services.catalogue_analyze) and a catalogue
+Deterministic (seeded). Ends with VACUUM ANALYZE (procedures.services.catalogue_analyze) and a catalogue
 version bump. Never run against a database you care about: it writes thousands of rows.
 """
 

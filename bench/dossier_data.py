@@ -4,8 +4,8 @@
 changing what the demo staff and the demo citizen see: the demo agency keeps ``HOME_DOSSIERS``
 dossiers and the citizen ``congdan`` their 27, whatever the size of the country. Everything added
 goes to the other agencies, from ``PEOPLE_PER_DOSSIER`` generated people with Vietnamese names, so
-only the national totals grow, which is what a page must not depend on. Ends with ANALYZE and the
-GIN pending lists merged (``core.db.analyze_database``).
+only the national totals grow, which is what a page must not depend on. Ends with VACUUM ANALYZE
+(``core.db.analyze_database``).
 
 Rows are copies of one template row (``INSERT … SELECT … FROM generate_series``) with the columns
 that differ computed in SQL, so the generator follows the model's columns as they change.

@@ -6,17 +6,37 @@ from django.db import connection
 
 
 def analyze_database() -> None:
-    """Refresh PostgreSQL's planner statistics for every table (no-op on SQLite).
+    """Refresh PostgreSQL's planner statistics for every table, and clean up after the load (no-op
+    on SQLite).
 
     Call after bulk loads (the demo data, generated benchmark data): until statistics exist the
     planner guesses table sizes and may scan the dossier table where an index would do, and where
-    autovacuum is off nothing would ever catch up. Statistics only; no data changes.
+    autovacuum is off nothing would ever catch up. See ``vacuum_analyze`` for the clean-up.
+    """
+    vacuum_analyze(None)
+
+
+def vacuum_analyze(tables: list[str] | None) -> None:
+    """``VACUUM (ANALYZE)`` the tables (every table when None) on PostgreSQL; no-op on SQLite.
+
+    A bulk load that updates the rows it has just written (the catalogue's search columns and link
+    copies are filled after the rows) leaves a dead version of each row behind. Until a VACUUM
+    removes them, every index points at both versions and every scan reads both: a broad search
+    read twice the table (18,627 index entries for 9,779 matches, 4,553 pages instead of 2,447) and
+    took a third longer. A VACUUM also marks the pages all-visible and merges the GIN pending lists.
+    Autovacuum would catch up later, or never where it is off.
+
+    VACUUM cannot run inside a transaction: inside ``atomic`` (a test, a caller's transaction)
+    this falls back to ANALYZE and merging the GIN pending lists, which can. No data changes.
     """
     if connection.vendor != "postgresql":
         return
+    quoted = [connection.ops.quote_name(t) for t in tables] if tables is not None else [""]
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    merge_gin_pending_lists()
+        for name in quoted:
+            cursor.execute(f"ANALYZE {name}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {name}")
+    if connection.in_atomic_block:
+        merge_gin_pending_lists(tables)
 
 
 def merge_gin_pending_lists(tables: list[str] | None = None) -> None:

@@ -8,7 +8,7 @@ import nh3
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.db import merge_gin_pending_lists
+from core.db import vacuum_analyze
 from core.text import nfc
 
 from . import links
@@ -106,15 +106,12 @@ CATALOGUE_TABLES = [
 
 
 def catalogue_analyze() -> None:
-    """Refresh PostgreSQL's planner statistics for the catalogue tables (no-op on SQLite).
+    """VACUUM and ANALYZE the catalogue tables on PostgreSQL (no-op on SQLite).
 
     Call after bulk imports and demo loads: until statistics exist the planner ignores the search
-    indexes and scans the table (autovacuum would catch up later, or never where it is off).
-    Side effects: ANALYZE on each table (statistics only, no data changes).
+    indexes and scans the table, and until a VACUUM removes the dead row versions an import's
+    updates leave, every search reads them too (``core.db.vacuum_analyze``; inside a transaction,
+    ANALYZE only). Autovacuum would catch up later, or never where it is off.
+    Side effects: none on the data.
     """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in CATALOGUE_TABLES:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-    merge_gin_pending_lists(list(CATALOGUE_TABLES))
+    vacuum_analyze(list(CATALOGUE_TABLES))
