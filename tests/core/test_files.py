@@ -187,6 +187,39 @@ def test_opening_at_a_page_is_allowed():
         assert inspect(io.BytesIO(pdf_with(catalog, PAGES, PAGE, b"[3 0 R /Fit]"))) == PDF
 
 
+@pytest.mark.parametrize(
+    "markup",
+    [
+        b"<SCRIPT>alert(1)</SCRIPT>",
+        b"<Svg/onload=alert(1)>",
+        b"<!DocType \t HTML>",
+        b"<iFrame src=x>",
+        b"(JaVaScRiPt:alert(1))",
+    ],
+)
+def test_markup_is_found_in_any_case_anywhere(markup):
+    """The markup check lower-cases the bytes and searches its parts one by one (for speed): the
+    same answers as the case-blind regex it replaced, in a comment, a string or binary data."""
+    data = pdf_with(b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE, stream(b"", b"\x00\xff " + markup))
+    assert refused(data).reason == ACTIVE_CONTENT
+    assert (
+        inspect(io.BytesIO(pdf_with(b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE, b"(<scripts> html)")))
+        == PDF
+    )
+
+
+def test_a_stream_is_found_after_words_that_only_end_in_stream():
+    """Only a ``stream`` keyword after white space or ">" opens a stream: "/Substream" before it
+    is skipped, and the compressed object stream after them is still read."""
+    hidden = b"5 0 << /S /Launch /F (cmd.exe) >>"
+    objstm = stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", zlib.compress(hidden))
+    # Taken for a stream, the decoy's "body" would run to the next "endstream" and swallow the real one.
+    decoy = b"<< /Type /Substream\n/Note (a word ending in stream) >>"
+    data = pdf_with(b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE, decoy, objstm, version=b"1.5")
+    assert b"Launch" not in data
+    assert refused(data).reason == ACTIVE_CONTENT
+
+
 def test_images_with_markup_are_refused():
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8)).save(buffer, "PNG")
