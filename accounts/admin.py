@@ -311,11 +311,9 @@ class DepartmentAdmin(PlainActionCheckbox, admin.ModelAdmin):
     def _agency_ids(self, request) -> set[int] | None:
         if request.user.is_superuser:
             return None
-        return set(
-            StaffAssignment.objects.filter(user=request.user, role="agency_admin").values_list(
-                "agency_id", flat=True
-            )
-        )
+        return {
+            agency for agency, role in selectors.staff_assignments(request.user) if role == "agency_admin"
+        }
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("agency")

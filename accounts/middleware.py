@@ -103,6 +103,16 @@ def _unlocked_since(request: HttpRequest, user, locked_at: int) -> bool:
     )
 
 
+def _mfa_enabled(user) -> bool:
+    """allauth's ``is_mfa_enabled``, read once per user object: the checks below asked it twice per
+    staff request. The middleware loads the user afresh for every request, and an authenticator
+    added or removed applies from the next one, as the enrolment's own redirect makes it."""
+    cached = getattr(user, "_mfa_enabled", None)
+    if cached is None:
+        cached = user._mfa_enabled = is_mfa_enabled(user)
+    return cached
+
+
 class StaffSecurityMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -133,7 +143,7 @@ class StaffSecurityMiddleware:
         signed_in = _signed_in_at(request, user)
         window_end = _window_end(signed_in) if signed_in is not None else None
         in_window = window_end is not None and timezone.now() < window_end
-        can_lock = in_window and is_mfa_enabled(user) and session_passed_mfa(request, user)
+        can_lock = in_window and _mfa_enabled(user) and session_passed_mfa(request, user)
 
         locked_at = request.session.get(LOCKED_AT_KEY)
         if isinstance(locked_at, int):
@@ -177,7 +187,7 @@ class StaffSecurityMiddleware:
                 request.session.set_expiry(timeout)
         if request.path.startswith(MFA_EXEMPT_PREFIXES):
             return None
-        if not is_mfa_enabled(user):
+        if not _mfa_enabled(user):
             messages.warning(
                 request,
                 _(

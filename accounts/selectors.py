@@ -27,6 +27,26 @@ from .models import (
 from .registers.matching import Identity
 
 
+def staff_assignments(user) -> tuple[tuple[int, str], ...]:
+    """Every (agency id, role) the person holds, read once per user object.
+
+    The admin asked for them eight times per work-queue page, in five shapes (the processing
+    agencies, their roles, the leader's flag, an agency administrator's agencies…); every
+    selector that scopes staff by agency and role now reads this one list. The authentication
+    middleware loads the user afresh for every request, so this lasts one request: a role given or
+    taken away applies from the next page on (as ``dossiers.selectors.processing_agency_ids`` did).
+    """
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return ()
+    cached = getattr(user, "_staff_assignments", None)
+    if cached is None:
+        cached = tuple(
+            StaffAssignment.objects.filter(user=user).values_list("agency_id", "role").order_by("pk")
+        )
+        user._staff_assignments = cached
+    return cached
+
+
 def profile_for(user) -> CitizenProfile:
     profile, _created = CitizenProfile.objects.get_or_create(user=user)
     return profile

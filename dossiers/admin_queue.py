@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from accounts.models import StaffAssignment
+from accounts.selectors import staff_assignments
 from core.admin import PlainActionCheckbox, pk_or_404
 from procedures.models import Agency
 
@@ -139,7 +139,7 @@ def queue_q(value: str | None, user, now: datetime | None = None) -> Q | None:
 
     running_q = ~Q(status__in=[*NEVER_OVERDUE, *CLOCK_STOPPED])
     if value == "mine":
-        roles = set(StaffAssignment.objects.filter(user=user).values_list("role", flat=True))
+        roles = {role for _agency, role in staff_assignments(user)}
         parts = []
         if OFFICER in roles:
             parts.append(
@@ -556,7 +556,7 @@ class DossierQueueAdmin(PlainActionCheckbox, admin.ModelAdmin):
             "is_nav_sidebar_enabled": False,
             "title": gettext("Hồ sơ cần xử lý"),
             "is_leader": request.user.is_superuser
-            or StaffAssignment.objects.filter(user=request.user, role=LEADER).exists(),
+            or any(role == LEADER for _agency, role in staff_assignments(request.user)),
         }
         return super().changelist_view(request, extra_context)
 

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import CitizenProfile, Membership, StaffAssignment, User
+from accounts.models import CitizenProfile, Membership, User
+from accounts.selectors import staff_assignments
 from accounts.validators import normalize_vn_phone
 from core.text import fold
 
@@ -48,9 +49,7 @@ def dossiers_for_staff(user) -> QuerySet[Dossier]:
     submitted = Dossier.objects.exclude(status=Status.DRAFT)
     if user.is_superuser:
         return submitted
-    rows = list(
-        StaffAssignment.objects.filter(user=user, role__in=PROCESSING_ROLES).values_list("agency_id", "role")
-    )
+    rows = [(agency, role) for agency, role in staff_assignments(user) if role in PROCESSING_ROLES]
     wide = {agency for agency, role in rows if role in AGENCY_WIDE_ROLES}
     assigned_only = {agency for agency, role in rows if role == SPECIALIST} - wide
     if not wide and not assigned_only:
@@ -107,21 +106,10 @@ def processing_agency_ids(user) -> frozenset[int]:
     """Agencies where the person holds a role that processes dossiers (never a publisher's).
 
     Asked a dozen times per admin page (every model admin's permission check, the menus, the
-    filters), so it is read once per user object and kept on it. The authentication middleware
-    loads the user afresh for every request, so this lasts one request: a role given or taken
-    away applies from the next page on.
+    filters): from the assignments read once per user object, so once per request
+    (``accounts.selectors.staff_assignments``).
     """
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_processing_agency_ids", None)
-    if cached is None:
-        cached = frozenset(
-            StaffAssignment.objects.filter(user=user, role__in=PROCESSING_ROLES).values_list(
-                "agency_id", flat=True
-            )
-        )
-        user._processing_agency_ids = cached
-    return cached
+    return frozenset(agency for agency, role in staff_assignments(user) if role in PROCESSING_ROLES)
 
 
 def staff_sees_dossiers(user) -> bool:

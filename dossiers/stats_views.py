@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.constants import StaffRole
-from accounts.models import StaffAssignment
+from accounts.selectors import staff_assignments
 from procedures.page_cache import public_catalogue_page
 
 from . import extensions, statistics, workdays
@@ -226,9 +226,7 @@ def leader_agency_ids(user) -> set[int] | None:
     where they hold the leader role (empty set: not a leader anywhere)."""
     if user.is_superuser:
         return None
-    return set(
-        StaffAssignment.objects.filter(user=user, role=StaffRole.LEADER).values_list("agency_id", flat=True)
-    )
+    return {agency for agency, role in staff_assignments(user) if role == StaffRole.LEADER}
 
 
 @require_safe

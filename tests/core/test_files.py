@@ -210,7 +210,7 @@ def test_markup_is_found_in_any_case_anywhere(markup):
 
 def test_a_stream_is_found_after_words_that_only_end_in_stream():
     """Only a ``stream`` keyword after white space or ">" opens a stream: "/Substream" before it
-    is skipped, and the compressed object stream after them is still read."""
+    is skipped, and the compressed object stream after it is still read."""
     hidden = b"5 0 << /S /Launch /F (cmd.exe) >>"
     objstm = stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", zlib.compress(hidden))
     # Taken for a stream, the decoy's "body" would run to the next "endstream" and swallow the real one.

@@ -394,23 +394,25 @@ def test_queue_search_finds_a_dossier_however_the_officer_types_it(client, two_c
     assert _found(client, "") == {mine.code}
 
 
-def test_the_queue_asks_for_the_officers_agencies_once_per_page(client, two_communes):
-    """Every model admin's permission check, the menus and the filters ask which agencies the person
-    processes for: read once per request (``selectors.processing_agency_ids``), not once per ask."""
+def test_the_queue_reads_the_officers_roles_and_second_factor_once_per_page(client, two_communes):
+    """Every model admin's permission check, the menus, the filters, the "mine" tab and the
+    leader's flag ask which roles the person holds where: one read of their assignments per request
+    (``accounts.selectors.staff_assignments``), not eight in five shapes; the middleware asks once
+    whether they have a second factor, not twice."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     a, _b, _mine, _theirs = two_communes
     login_staff(client, make_staff(a, "officer"))
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("admin:dossiers_dossier_changelist"), {"queue": "new"}).status_code == 200
-    asked = [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].startswith('SELECT "accounts_staffassignment"."agency_id" AS "agency_id" FROM')
-        and '"accounts_staffassignment"."role" IN (' in q["sql"]
-    ]
-    assert len(asked) == 1, asked
+    for queue in ("new", "mine"):
+        with CaptureQueriesContext(connection) as captured:
+            assert (
+                client.get(reverse("admin:dossiers_dossier_changelist"), {"queue": queue}).status_code == 200
+            )
+        statements = [q["sql"] for q in captured.captured_queries]
+        roles = [sql for sql in statements if 'FROM "accounts_staffassignment"' in sql]
+        assert len(roles) == 1, roles
+        assert len([sql for sql in statements if 'FROM "mfa_authenticator"' in sql]) == 1
 
 
 def test_each_row_has_a_bulk_action_checkbox_labelled_in_the_reader_s_language(client, two_communes):
