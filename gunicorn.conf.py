@@ -69,6 +69,14 @@ def on_starting(server) -> None:
         os.unlink(os.path.join(_OWN_METRICS_DIR, name))
 
 
+def post_worker_init(worker) -> None:
+    # Vietnam's holiday calendar takes half a second to load: in the worker, before its first request,
+    # not in the first submissions of a rush (dossiers.holidays).
+    from dossiers.holidays import warm_up
+
+    warm_up()
+
+
 def child_exit(server, worker) -> None:
     from prometheus_client import multiprocess
 

@@ -3,6 +3,7 @@ the proxy, or a request it sends on that connection meets a reset."""
 
 import re
 import runpy
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,3 +37,14 @@ def test_workers_are_not_recycled_unless_asked(monkeypatch):
     assert config["max_requests"] == 0 and config["max_requests_jitter"] == 0
     asked = _gunicorn(monkeypatch, GUNICORN_MAX_REQUESTS="2000")
     assert asked["max_requests"] == 2000 and asked["max_requests_jitter"] == 200
+
+
+def test_each_worker_loads_the_holiday_calendar_before_its_first_request(monkeypatch):
+    """The calendar costs half a second the first time in a process: gunicorn loads it in
+    ``post_worker_init``, not the first submission of a rush."""
+    from dossiers import holidays
+
+    monkeypatch.setattr(holidays, "_years", {})
+    _gunicorn(monkeypatch)["post_worker_init"](worker=None)
+    this_year = date.today().year
+    assert set(holidays._years) == {this_year, this_year + 1}

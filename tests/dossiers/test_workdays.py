@@ -389,3 +389,34 @@ def test_admin_lists_and_filters_by_year(client):
     assert "Văn bản 12729/VPCP-KGVX" not in body  # the 2026 seed rows are filtered out
     assert client.get(url, {"q": "12729"}).status_code == 200
     assert client.get(reverse("admin:dossiers_calendarday_add")).status_code == 200
+
+
+def test_threads_asking_for_a_year_at_once_load_it_once(monkeypatch):
+    """Each worker's first submissions asked for the year in every thread at once, and each thread
+    loaded the calendar (half a second each): one loads it, the others wait for its answer."""
+    import threading
+    import time
+
+    from dossiers import holidays
+
+    loads = []
+    real = holidays.holidays.country_holidays
+
+    def slow(*args, **kwargs):
+        loads.append(kwargs["years"])
+        time.sleep(0.2)  # long enough for every thread to ask while the first one loads
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(holidays, "_years", {})
+    monkeypatch.setattr(holidays.holidays, "country_holidays", slow)
+    answers = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(holidays.public_holidays(2026))) for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert loads == [2026]
+    assert len(answers) == 6 and all(answer is answers[0] for answer in answers)
+    assert date(2026, 9, 2) in answers[0]  # Quốc khánh
