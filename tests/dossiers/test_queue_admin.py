@@ -480,3 +480,29 @@ def test_queue_rows_are_cell_for_cell_what_django_writes(client, query):
                 assert cells == list(items_for_result(cl, result, None))
             # And the page shows them.
             assert "".join(ours[0]) in response.content.decode()
+
+
+def test_the_procedure_filter_offers_what_django_s_does_reading_three_columns(client, two_communes, rf):
+    """The procedure filter's choices are Django's own (``RelatedOnlyFieldListFilter``: the procedures
+    of the dossiers in scope, in the same order, with the same labels), read as id, code and name
+    only: not the long texts and search columns of every procedure an agency offers."""
+    from django.contrib import admin
+    from django.contrib.admin.sites import site
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dossiers.admin_queue import ProcedureListFilter
+
+    a, _b, _mine, _theirs = two_communes
+    officer = make_staff(a, "officer")
+    request = rf.get("/")
+    request.user = officer
+    model_admin = site._registry[Dossier]
+    field = Dossier._meta.get_field("procedure")
+    ours = ProcedureListFilter(field, request, {}, Dossier, model_admin, "procedure")
+    django = admin.RelatedOnlyFieldListFilter(field, request, {}, Dossier, model_admin, "procedure")
+    assert ours.lookup_choices and ours.lookup_choices == django.lookup_choices
+    with CaptureQueriesContext(connection) as captured:
+        ProcedureListFilter(field, request, {}, Dossier, model_admin, "procedure")
+    read = [q["sql"] for q in captured.captured_queries if 'FROM "procedures_procedure"' in q["sql"]]
+    assert read and all('"procedures_procedure"."search_text"' not in sql for sql in read), read
