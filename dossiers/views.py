@@ -217,13 +217,14 @@ def _answers(request, dossier: Dossier) -> HttpResponse:
 
 
 def _files(request, dossier: Dossier) -> HttpResponse:
+    if request.method == "POST" and ("continue" in request.POST or "save_exit" in request.POST):
+        # Nothing to save here (each file was saved as it came): on, without reading the page's rows.
+        return _after_save(request, dossier, "files")
     components = list(dossier.procedure.components.all())
     needs = requirements.dossier_component_needs(dossier, components)
     files_by_component: dict = {}
     for stored in dossier.files.all():
         files_by_component.setdefault(stored.component_id, []).append(stored)
-    if request.method == "POST" and ("continue" in request.POST or "save_exit" in request.POST):
-        return _after_save(request, dossier, "files")
     notices = _pop_upload_notices(request, dossier)
     rows = [
         {
