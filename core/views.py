@@ -6,6 +6,7 @@ import logging
 import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,9 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+from django.views.i18n import set_language as django_set_language
 
 from . import health
 
@@ -59,6 +62,31 @@ def metrics(request: HttpRequest) -> HttpResponse:
         return page_not_found(request)
     body, content_type = portal_metrics.render()
     return HttpResponse(body, content_type=content_type)
+
+
+def _from_another_site(request: HttpRequest) -> bool:
+    """A post a page of another site made the browser send (its ``Sec-Fetch-Site`` or ``Origin``
+    says so). A browser too old to send either, or a client that is not a browser, is not refused."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if not origin:
+        return False
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin != own and origin not in getattr(settings, "CSRF_TRUSTED_ORIGINS", [])
+
+
+@csrf_exempt
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` without a CSRF token, refusing posts from other sites.
+
+    The language form is on the cached anonymous catalogue pages, which carry no per-visitor token
+    (``procedures.page_cache``), so the form cannot have one. Without a check, any site could switch
+    a visitor's language with a hidden form; the browser's own headers say where a post comes from.
+    """
+    if request.method == "POST" and _from_another_site(request):
+        return permission_denied(request)
+    return django_set_language(request)
 
 
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:

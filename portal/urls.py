@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
 from core import views
 from dossiers import stats_views
@@ -17,9 +15,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
-    # The language form needs no CSRF token: it only sets the visitor's language cookie, and the
-    # cached anonymous catalogue pages (procedures.page_cache) carry no per-visitor token.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # The language form needs no CSRF token (the cached anonymous catalogue pages carry none); a post
+    # from another site is refused by the browser's Origin / Sec-Fetch-Site (core.views.set_language).
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff sign in through the same allauth login (with MFA), never the admin's own form.
     path("admin/login/", views.admin_login_redirect),

@@ -91,6 +91,30 @@ def test_the_language_form_works_without_a_token(catalogue):
     assert "csrfmiddlewaretoken" not in page
     response = strict.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    # As a browser sends it from the portal's own page.
+    own = strict.post(
+        reverse("set_language"),
+        {"language": "en", "next": "/"},
+        HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert own.status_code == 302 and own.cookies["django_language"].value == "en"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_ORIGIN": "https://evil.example", "HTTP_SEC_FETCH_SITE": "cross-site"},
+    ],
+)
+def test_another_site_cannot_switch_a_visitor_s_language(catalogue, headers):
+    """Without a token, the language form would take a hidden post from any site: the browser's
+    Origin and Sec-Fetch-Site say where it comes from, and a post from another site changes nothing."""
+    response = Client().post(reverse("set_language"), {"language": "en", "next": "/"}, **headers)
+    assert response.status_code == 403
+    assert "django_language" not in response.cookies
 
 
 def test_a_visitor_with_messages_gets_an_uncached_private_page(client, catalogue):
