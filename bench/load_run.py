@@ -2,7 +2,7 @@
 """Run the Locust load harness headless against the portal served as in production.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
-    REDIS_URL=redis://127.0.0.1:6379/15 make load          # LOAD_USERS=150 LOAD_SECONDS=90
+    REDIS_URL=redis://127.0.0.1:6379/14 make load          # LOAD_USERS=150 LOAD_SECONDS=90
 
 Unless ``LOAD_HOST`` names a running portal, it starts one on the bench database: gunicorn with the
 project's ``gunicorn.conf.py`` (gthread workers and threads, as in compose), ``TRUSTED_PROXY_COUNT=1``
@@ -152,9 +152,9 @@ def main() -> int:
                 == 0
             )
             if not has_demo:
-                subprocess.run(
-                    [str(VENV / "python"), "manage.py", "load_demo"], cwd=ROOT, env=_env(), check=True
-                )
+                from bench.database import load_demo
+
+                load_demo(_env())
             processes, host = start_portal()
         subprocess.run([str(VENV / "python"), "bench/load_prepare.py"], cwd=ROOT, env=_env(), check=True)
         subprocess.run(  # noqa: S603

@@ -10,7 +10,7 @@ Required environment (exit status 2 with a message when missing):
   BENCH_DATABASE_URL  PostgreSQL (the worker and this process share it; SQLite is not an option)
   REDIS_URL           the broker. Its ``celery`` queue must be empty and no other worker may consume from
                       it (checked: the bench stops rather than steal or skew someone else's tasks), so
-                      prefer a Redis database of its own, e.g. redis://127.0.0.1:6379/15.
+                      prefer a Redis database of its own, e.g. redis://127.0.0.1:6379/14.
 Optional:
   BENCH_MESSAGES      N, the number of no-op tasks and of SMS (default 500)
   BENCH_NOTIFY_ROUNDS rounds of (floor, SMS), interleaved; the medians are compared (default 3)
@@ -78,7 +78,7 @@ def check_environment() -> None:
             "(the worker and the bench share the database)"
         )
     if not os.environ.get("REDIS_URL"):
-        fail("REDIS_URL must point at the Redis used as broker, e.g. redis://127.0.0.1:6379/15")
+        fail("REDIS_URL must point at the Redis used as broker, e.g. redis://127.0.0.1:6379/14")
     if N < 1:
         fail("BENCH_MESSAGES must be at least 1")
 
@@ -257,7 +257,7 @@ def main() -> int:
         fail(f"cannot reach the broker at {app.conf.broker_url}: {exc}")
     if waiting:
         fail(
-            f"the broker's 'celery' queue already holds {waiting} tasks: use a Redis database of your own (REDIS_URL=…/15)"
+            f"the broker's 'celery' queue already holds {waiting} tasks: use a Redis database of your own (REDIS_URL=…/14)"
         )
     others = app.control.ping(timeout=1.0)
     if others:

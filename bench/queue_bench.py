@@ -3,7 +3,7 @@
 same run.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
-    REDIS_URL=redis://127.0.0.1:6379/15 .venv/bin/python bench/queue_bench.py
+    REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/queue_bench.py
 
 Loads the demo (once) into the bench database, then for each size (BENCH_QUEUE_SIZES, default
 1000,100000,1000000 dossiers in the whole table; a size below what the demo already holds means
@@ -167,7 +167,7 @@ def report(size: int, results: dict[str, dict], first: dict[str, dict] | None) -
 def main() -> int:
     import django
 
-    from bench.database import ensure_database
+    from bench.database import ensure_database, load_demo
 
     ensure_database()
     django.setup()
@@ -183,7 +183,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     if not Dossier.objects.exists():
         print("Loading the demo into the bench database (once)…")
-        call_command("load_demo", verbosity=0)
+        load_demo()
     lines: list[dict] = []
     first = None
     for size in SIZES:

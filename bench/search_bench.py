@@ -2,7 +2,7 @@
 """Catalogue search at national size, against floors measured in the same run.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
-    REDIS_URL=redis://127.0.0.1:6379/15 .venv/bin/python bench/search_bench.py
+    REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/search_bench.py
 
 For each catalogue size (BENCH_SIZES, default 2400 and 25000: the real 2,395 procedures, then
 synthetic variants with their sectors, agencies, methods and components, made by
