@@ -404,15 +404,19 @@ def test_threads_asking_for_a_year_at_once_load_it_once(monkeypatch):
 
     def slow(*args, **kwargs):
         loads.append(kwargs["years"])
-        time.sleep(0.2)  # long enough for every thread to ask while the first one loads
+        time.sleep(0.2)  # the others, released together with this one, ask while it loads
         return real(*args, **kwargs)
 
     monkeypatch.setattr(holidays, "_years", {})
     monkeypatch.setattr(holidays.holidays, "country_holidays", slow)
     answers = []
-    threads = [
-        threading.Thread(target=lambda: answers.append(holidays.public_holidays(2026))) for _ in range(6)
-    ]
+    together = threading.Barrier(6)  # every thread asks at the same moment, as a rush's first requests do
+
+    def ask():
+        together.wait()
+        answers.append(holidays.public_holidays(2026))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
