@@ -23,8 +23,8 @@ def vacuum_analyze(tables: list[str] | None) -> None:
     copies are filled after the rows) leaves a dead version of each row behind. Until a VACUUM
     removes them, every index points at both versions and every scan reads both: a broad search
     read twice the table (18,627 index entries for 9,779 matches, 4,553 pages instead of 2,447),
-    and its statement took about a fifth longer. A VACUUM also marks the pages all-visible and merges the GIN pending lists.
-    Autovacuum would catch up later, or never where it is off.
+    and its statement took about a fifth longer. A VACUUM also marks the pages all-visible and
+    merges the GIN pending lists. Autovacuum would catch up later, or never where it is off.
 
     VACUUM cannot run inside a transaction: inside ``atomic`` (a test, a caller's transaction)
     this falls back to ANALYZE and merging the GIN pending lists, which can. No data changes.
