@@ -15,8 +15,12 @@ When nothing matches (procedures.spelling explains each step)
    a. one-letter typos are corrected against the catalogue's own words, and words the catalogue
       never uses are left out ("kahi snh" → "khai sinh");
    b. everyday fillers are left out ("làm hộ chiếu ở đâu", "khai sinh cho con");
-   c. then one word (or word pair) at a time, from the end, a synonym's term last ("cấp lại căn
-      cước bị mất" → "cấp lại căn cước"; "cấp lại sổ đỏ" → "sổ đỏ"); at most 8 EXISTS queries;
+   c. then one unit (a word, a pair the catalogue uses, a synonym's term), then two, and so on,
+      synonym terms last ("cấp lại sổ đỏ" → "sổ đỏ"); of the versions with as many units left
+      out, the one without the query's end ("cấp lại căn cước bị mất" → "cấp lại căn cước"),
+      unless another matches ten times fewer procedures ("chứng nhận hộ nghèo" → "hộ nghèo", not
+      "chứng nhận"); words typed next to each other that a version keeps must be next to each
+      other in the name; one query counts every version of a level; at most 8 queries in all;
    d. on PostgreSQL, as a last resort, the names nearest by trigram word similarity, through the
       indexable ``<%`` operator with the threshold set for the transaction (set_config(…, true)).
    The page says what was corrected and which words were ignored. A relaxed query matches whole
@@ -76,7 +80,9 @@ from .models import Procedure, SearchSynonym
 
 MAX_TERMS = 12
 MAX_ALTERNATIVES = 12
-MAX_RELAXATIONS = 8
+MAX_RELAXATIONS = 8  # queries a query that matches nothing may cost before the trigram fallback
+RELAX_COUNT_CAP = 200  # beyond this many matches, versions of a query count as equally broad
+SPECIFIC_RATIO = 10  # how many times fewer matches make a version preferred to the one without the end
 FACET_KEYS = ("level", "audience", "sector", "agency", "event")
 FACET_LIMIT = 12
 LEVELS = tuple(int(level) for level in ServiceLevel.values)
@@ -295,6 +301,14 @@ def _pg() -> bool:
 
 def _has(needle: str) -> tuple[str, list]:
     return (f"strpos({TEXT}, %s) > 0" if _pg() else f"instr({TEXT}, %s) > 0"), [needle]
+
+
+def _follows(pattern: str) -> tuple[str, list]:
+    """The search text matches a regular expression. On PostgreSQL through an expression no index
+    serves: the trigram index would be chosen for it and return every name with the pattern's
+    trigrams (14,000 rechecks for " qua han " at 25,000 procedures), where the full-text index has
+    already narrowed the rows to a handful."""
+    return (f"({TEXT} || '') ~ %s" if _pg() else f"{TEXT} REGEXP %s"), [pattern]
 
 
 def _least(parts: list[str]) -> str:
@@ -653,10 +667,45 @@ def _vocabulary() -> spelling.Vocabulary:
     return per_version("vocabulary", build, daily=True)
 
 
+def _preferred(
+    queryset: QuerySet[Procedure], versions: list[tuple[list[str], list[list[str]]]]
+) -> ParsedQuery | None:
+    """Of ``versions`` ((words, runs), in the order preferred; spelling.shorter_levels), the first
+    that matches with every run in the name as typed (spelling.run_pattern), unless another matches at least SPECIFIC_RATIO times
+    fewer procedures (then the narrowest of those). One query counts them all; each count stops
+    at RELAX_COUNT_CAP."""
+    options, parts, params = [], [], []
+    for words, runs in versions:
+        option = _parsed("", words, prefix=False)
+        if not option.alternatives:
+            continue
+        matching = _matching(queryset, option)
+        for run in runs:
+            sql, run_params = _follows(spelling.run_pattern(run))
+            matching = matching.filter(RawSQL(sql, run_params, output_field=BooleanField()))  # noqa: S611 - parameters
+        sql, option_params = matching.order_by().values("pk")[:RELAX_COUNT_CAP].query.sql_with_params()
+        parts.append(f"SELECT {len(options)} AS k, COUNT(*) AS n FROM ({sql}) c{len(options)}")
+        params.extend(option_params)
+        options.append(option)
+    if not options:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        counts = {int(k): int(n) for k, n in cursor.fetchall()}
+    found = [(k, counts[k]) for k in sorted(counts) if counts[k]]
+    if not found:
+        return None
+    first, first_count = found[0]
+    narrowest, narrowest_count = min(found, key=lambda kn: (kn[1], kn[0]))
+    return options[narrowest if narrowest_count * SPECIFIC_RATIO <= first_count else first]
+
+
 def relax(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> ParsedQuery | None:
     """A query that matches something, made from ``parsed`` (which matches nothing), or None.
 
-    Each step costs one EXISTS query; at most MAX_RELAXATIONS of them, then (PostgreSQL) the
+    At most MAX_RELAXATIONS queries: the typo-corrected words, the words without fillers (one
+    EXISTS each), then one query per level of ``spelling.shorter_levels``, which counts every
+    version of the level and keeps the one ``_preferred``. Then, on PostgreSQL, the
     trigram fallback, which the caller must then run inside ``_trigram_transaction``.
     """
     vocab = _vocabulary()
@@ -664,16 +713,12 @@ def relax(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> ParsedQuery | N
     pairs = spelling.correct(typed, vocab)  # (typed word, catalogue word(s) or None)
     words = [w for _typed, chosen in pairs if chosen for w in chosen.split()]
     tried: set[tuple[str, ...]] = set()
+    queries = 0
 
-    def attempt(candidate: list[str]) -> ParsedQuery | None:
-        if not candidate or tuple(candidate) in tried or len(tried) >= MAX_RELAXATIONS:
-            return None
-        tried.add(tuple(candidate))
-        found = _exists(queryset, candidate)
-        if found is None:
-            return None
+    def explained(found: ParsedQuery) -> ParsedQuery:
+        """``found`` with what the page says: the words corrected and the words left out."""
         found.raw, found.typed = parsed.raw, typed
-        left = Counter(candidate)
+        left = Counter(found.words)
         found.corrections, found.ignored = [], []
         for word, chosen in pairs:
             used = chosen.split() if chosen else []
@@ -685,16 +730,30 @@ def relax(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> ParsedQuery | N
                 found.ignored.append(word)
         return found
 
+    def attempt(candidate: list[str]) -> ParsedQuery | None:
+        nonlocal queries
+        if not candidate or tuple(candidate) in tried or queries >= MAX_RELAXATIONS:
+            return None
+        tried.add(tuple(candidate))
+        queries += 1
+        found = _exists(queryset, candidate)
+        return explained(found) if found is not None else None
+
     if words != typed and (hit := attempt(words)):
         return hit
     kept, _fillers = spelling.filler_free(words)
     if kept != words and (hit := attempt(kept)):
         return hit
-    for shorter in spelling.shorter_versions(kept, vocab, _synonym_phrases()):
-        if hit := attempt(shorter):
-            return hit
-        if len(tried) >= MAX_RELAXATIONS:
+    for level in spelling.shorter_levels(kept, vocab, _synonym_phrases()):
+        if queries >= MAX_RELAXATIONS:
             break
+        fresh = [(kept, runs) for kept, runs in level if kept and tuple(kept) not in tried]
+        if not fresh:
+            continue
+        tried.update(tuple(kept) for kept, _runs in fresh)
+        queries += 1
+        if found := _preferred(queryset, fresh):
+            return explained(found)
     if _pg():
         candidate = ParsedQuery(raw=parsed.raw, words=list(typed), typed=list(typed), trigram=True)
         with _trigram_transaction(candidate):

@@ -12,13 +12,18 @@ a known pair with its neighbours wins ("ket hn" → "ket hon", not "ket han"). A
 candidate is left out. Vietnamese syllables are short, so this works where trigrams cannot: "kahi"
 and "khai" share a single trigram.
 
-Leaving words out (``filler_free`` and ``shorter_versions``): first everyday fillers ("ở đâu", "cho con",
-"như thế nào"), then one word or word pair at a time from the end, a synonym term last ("cấp lại sổ
-đỏ" keeps "sổ đỏ").
+Leaving words out (``filler_free`` and ``shorter_levels``): first everyday fillers ("ở đâu", "cho con",
+"như thế nào"), then one unit (a word, a pair the catalogue uses, or a synonym's term), then two,
+and so on, synonym terms last ("cấp lại sổ đỏ" keeps "sổ đỏ"). Of the versions with as many units
+left out, the one without the end of the query ("cấp lại căn cước bị mất" → "cấp lại căn cước"),
+unless another matches at least ten times fewer procedures: then the query's start was the generic
+part ("chứng nhận hộ nghèo" → "hộ nghèo", 5 procedures, not "chứng nhận", 452). Words typed next to
+each other that a version keeps must be next to each other in the name.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -43,6 +48,7 @@ FILLER_PHRASES = [
     "phai lam gi",
     "lam gi",
     "thu tuc gi",
+    "thu tuc",
     "o dau",
     "tai dau",
     "the nao",
@@ -61,6 +67,7 @@ FILLER_PHRASES = [
     "gi",
     "cach",
     "muon",
+    "xin",
     "toi",
     "phai",
     "khong",
@@ -238,37 +245,86 @@ def filler_free(words: list[str]) -> tuple[list[str], list[str]]:
 
 
 def units(words: list[str], vocab: Vocabulary, phrases: set[tuple[str, ...]]) -> list[list[str]]:
-    """Split the query into what people mean together: a synonym term, a known pair, or a word."""
-    out: list[list[str]] = []
-    i = 0
+    """Split the query into what people mean together: a synonym term, a known pair, or a word.
+
+    The split that keeps the most (and the most used) pairs together, not the first pair met from
+    the left: "đổi giấy phép lái xe quá hạn" is [đổi] [giấy phép] [lái xe] [quá] [hạn] (459 and 17
+    procedures use those pairs), not [đổi giấy] [phép lái] [xe quá] [hạn]. A synonym term always
+    stays whole, the longest first."""
+    n = len(words)
+    # best[i]: (score, units) of the best split of words[i:]
+    best: list[tuple[float, list[list[str]]]] = [(0.0, [])] * (n + 1)
     longest = max((len(p) for p in phrases), default=1)
-    while i < len(words):
-        for n in range(min(longest, len(words) - i), 1, -1):
-            if tuple(words[i : i + n]) in phrases:
-                out.append(words[i : i + n])
-                i += n
+    for i in range(n - 1, -1, -1):
+        options = [(best[i + 1][0], 1)]
+        for size in range(min(longest, n - i), 1, -1):
+            if tuple(words[i : i + size]) in phrases:
+                options.append((best[i + size][0] + 100.0 * size, size))
                 break
-        else:
-            if i + 1 < len(words) and vocab.pairs.get(f"{words[i]} {words[i + 1]}", 0) >= 2:
-                out.append(words[i : i + 2])
-                i += 2
-            else:
-                out.append([words[i]])
-                i += 1
-    return out
+        if i + 1 < n and (used := vocab.pairs.get(f"{words[i]} {words[i + 1]}", 0)) >= 2:
+            options.append((best[i + 2][0] + math.log1p(used), 2))
+        score, size = max(options, key=lambda option: option[0])
+        best[i] = (score, [words[i : i + size], *best[i + size][1]])
+    return best[0][1]
+
+
+MAX_PER_LEVEL = 12  # versions tried together with the same number of units left out
+RUN_GAP = 1  # words a name may have between two units of a run
+
+
+def run_pattern(run: list[list[str]]) -> str:
+    """A regular expression for a run in a search text (folded words between single spaces)."""
+    gap = f"(?: [a-z0-9]+){{0,{RUN_GAP}}}"
+    return (
+        " " + gap.join(" ".join(unit) if i == 0 else " " + " ".join(unit) for i, unit in enumerate(run)) + " "
+    )
+
+
+def shorter_levels(words: list[str], vocab: Vocabulary, phrases: set[tuple[str, ...]]):
+    """Versions of ``words`` with units left out, in levels: first every version that keeps all
+    synonym terms (one unit left out, then two, …), then those that leave out one synonym term, and
+    so on (a synonym term is what the person came for: "cấp lại sổ đỏ" → "sổ đỏ"; "đổi giấy phép lái
+    xe quá hạn" → "đổi giấy phép lái xe", not "đổi quá hạn").
+
+    Each version is (its words, its runs): a run is the units it keeps that the person typed next
+    to each other, outside synonym terms (two words or more). search.relax accepts a version only
+    where each run is in the name in the order typed, each unit's words side by side, at most
+    RUN_GAP word between units ("cấp đổi căn cước" finds "cấp đổi thẻ căn cước"), so what is left
+    of the query still means what the person typed: "đăng ký khai sinh quá hạn" does not become
+    "đăng ký … quá hạn" found in scattered words of a long name about veterinary drugs.
+
+    Within a level, in the order preferred: units from the end of the query first (people add their
+    tail at the end: "cấp lại căn cước bị mất" → without "bị mất"; the start says what they want).
+    search.relax tries a whole level in one query.
+    """
+    parts = units(words, vocab, phrases)
+    n = len(parts)
+    is_phrase = [tuple(unit) in phrases for unit in parts]
+    levels: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+    for dropped in range(1, n):
+        for combo in itertools.combinations(range(n), dropped):
+            levels.setdefault((sum(is_phrase[k] for k in combo), dropped), []).append(combo)
+
+    def version(combo: tuple[int, ...]) -> tuple[list[str], list[list[list[str]]]]:
+        kept, runs, run = [], [], []
+        for j, unit in enumerate(parts):
+            if j in combo or is_phrase[j]:
+                runs.append(run)
+                run = []
+            if j not in combo:
+                kept.extend(unit)
+                if not is_phrase[j]:
+                    run.append(unit)
+        runs.append(run)
+        return kept, [r for r in runs if sum(len(unit) for unit in r) > 1]
+
+    for level in sorted(levels):
+        combos = sorted(levels[level], key=lambda combo: [-k for k in sorted(combo, reverse=True)])
+        yield [version(combo) for combo in combos[:MAX_PER_LEVEL]]
 
 
 def shorter_versions(words: list[str], vocab: Vocabulary, phrases: set[tuple[str, ...]]):
-    """Versions of ``words`` with units left out, in the order to try.
-
-    First every version with one unit left out, from the end of the query backwards (people add
-    their tail at the end: "cấp lại căn cước bị mất" → without "bị mất"), a synonym term last (it
-    is what the person came for: "cấp lại sổ đỏ" → "sổ đỏ"); then the same again from the version
-    without the first unit tried, and so on down to one unit.
-    """
-    parts = units(words, vocab, phrases)
-    while len(parts) > 1:
-        order = sorted(range(len(parts)), key=lambda k: (tuple(parts[k]) in phrases, -k))
-        for k in order:
-            yield [w for j, unit in enumerate(parts) if j != k for w in unit]
-        parts = [unit for j, unit in enumerate(parts) if j != order[0]]
+    """The words of every version of ``shorter_levels``, one after another."""
+    for level in shorter_levels(words, vocab, phrases):
+        for kept, _runs in level:
+            yield kept

@@ -1,5 +1,7 @@
 """The typo corrector and the word-dropping order, on a small vocabulary (no database)."""
 
+import re
+
 from procedures import spelling
 
 NAMES = [
@@ -56,6 +58,50 @@ def test_fillers_are_removed_but_never_everything():
     assert spelling.filler_free(["lam", "ho", "chieu", "o", "dau"]) == (["lam", "ho", "chieu"], ["o", "dau"])
     assert spelling.filler_free(["khai", "sinh", "cho", "con"]) == (["khai", "sinh"], ["cho", "con"])
     assert spelling.filler_free(["o", "dau"]) == (["o", "dau"], [])
+
+
+def test_a_query_is_split_where_the_catalogue_keeps_words_together():
+    names = [" doi giay phep lai xe ", " cap giay phep kinh doanh ", " gia han giay phep ", " dao tao lai xe "]
+    names += [" doi giay to ", " xe qua cau ", " sat hach lai xe "]
+    vocab = spelling.build_vocabulary(names * 2)  # "giay phep" 6, "lai xe" 6, "doi giay" 4, "phep lai" 2
+    words = ["doi", "giay", "phep", "lai", "xe", "qua", "han"]
+    # Greedy from the left took "doi giay", "phep lai", "xe qua"; the catalogue's strongest pairs win.
+    assert spelling.units(words, vocab, set()) == [["doi"], ["giay", "phep"], ["lai", "xe"], ["qua"], ["han"]]
+    # A synonym term stays whole.
+    assert spelling.units(words, vocab, {("giay", "phep", "lai", "xe")})[1] == ["giay", "phep", "lai", "xe"]
+
+
+def test_versions_keep_synonym_terms_until_every_other_unit_was_tried():
+    phrases = {("giay", "phep", "lai", "xe")}
+    levels = list(spelling.shorter_levels(["doi", "giay", "phep", "lai", "xe", "qua", "han"], VOCAB, phrases))
+    words = [[kept for kept, _runs in level] for level in levels]
+    assert words[0][0] == ["doi", "giay", "phep", "lai", "xe", "qua"]  # the end first
+    assert ["doi", "giay", "phep", "lai", "xe"] in words[1]  # two units out, the term kept
+    first_without_term = next(i for i, level in enumerate(words) if any("giay" not in v for v in level))
+    assert first_without_term > max(
+        i for i, level in enumerate(words) if ["giay", "phep", "lai", "xe"] in level
+    )
+
+
+def test_runs_are_what_a_version_keeps_side_by_side_outside_synonym_terms():
+    level = next(spelling.shorter_levels(["dang", "ki", "khai", "sinh", "qua", "han"], VOCAB, set()))
+    runs = {" ".join(kept): runs for kept, runs in level}
+    assert runs["dang ki khai sinh qua"] == [[["dang", "ki"], ["khai", "sinh"], ["qua"]]]
+    assert runs["dang ki qua han"] == [[["dang", "ki"]], [["qua"], ["han"]]]
+
+
+def test_a_run_matches_with_its_units_in_order_and_at_most_one_word_between():
+    pattern = re.compile(spelling.run_pattern([["cap", "doi"], ["can", "cuoc"]]))
+    assert pattern.search(" cap doi can cuoc 2 001195 ")
+    assert pattern.search(" cap doi the can cuoc 2 001195 ")  # one word between units
+    assert not pattern.search(" cap doi giay phep va can cuoc ")  # scattered
+    assert not pattern.search(" can cuoc cap doi ")  # another order
+    assert not pattern.search(" cap doithe can cuoc ")  # whole words only
+
+
+def test_everyday_openers_are_fillers():
+    assert spelling.filler_free(["xin", "giay", "phep", "xay", "dung"])[0] == ["giay", "phep", "xay", "dung"]
+    assert spelling.filler_free(["thu", "tuc", "li", "hon"])[0] == ["li", "hon"]
 
 
 def test_words_are_left_out_from_the_end_and_synonym_terms_last():
