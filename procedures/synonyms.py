@@ -1,4 +1,5 @@
-"""The search synonyms every installation starts with (seeded by migration 0004 and the demo loader).
+"""The search synonyms every installation starts with (seeded by migration 0004, after every migrate
+(procedures.apps: entries added here later reach existing installations) and by the demo loader).
 
 Staff edit them in the admin (*Từ đồng nghĩa khi tìm kiếm*); seeding never overwrites a row that
 already exists. Each entry is (what people type, what procedure names say, replaces): with
@@ -95,9 +96,13 @@ SEED_SYNONYMS: list[tuple[str, list[str], bool]] = [
     ("đóng cửa công ty", ["giải thể doanh nghiệp", "chấm dứt hoạt động"], True),
     ("tạm dừng kinh doanh", ["tạm ngừng kinh doanh"], True),
     ("bản quyền", ["quyền tác giả"], True),
+    ("TNHH", ["trách nhiệm hữu hạn"], False),
+    # Work abroad
+    ("xuất khẩu lao động", ["đi làm việc ở nước ngoài"], True),
     # Schools
     ("THPT", ["trung học phổ thông"], True),
     ("THCS", ["trung học cơ sở"], True),
+    ("bằng tốt nghiệp", ["văn bằng"], False),
     # Everyday verbs
     ("làm", ["cấp", "đăng ký"], False),
     ("làm lại", ["cấp lại", "đăng ký lại"], True),

@@ -56,6 +56,8 @@ def codes(query: str, n: int = 5) -> list[str]:
         ("mở quán ăn", "1.001612", 3),
         ("mở tiệm tạp hoá", "1.001612", 1),
         ("đăng ký xe máy", "1.012575", 1),
+        ("xuất khẩu lao động", "2.002027", 1),
+        ("cấp bản sao bằng tốt nghiệp", "1.010025", 1),
         # plain procedure and popular exact matches first
         ("dang ki tam tru", "1.004194", 1),
         ("ho chieu pho thong", "1.001456", 1),
@@ -171,3 +173,21 @@ def test_popular_exact_match_not_buried():
     assert codes("hộ chiếu phổ thông", 1) == ["1.001456"]
     names = [p.name for p in run("khai sinh", 10).results]
     assert names[0] == "Thủ tục đăng ký khai sinh"
+
+
+def test_synonyms_added_to_the_seed_reach_an_installation_at_its_next_migrate():
+    from django.apps import apps
+
+    from procedures.apps import _seed_synonyms
+    from procedures.models import SearchSynonym
+
+    SearchSynonym.objects.filter(term_folded="xuat khau lao dong").delete()
+    SearchSynonym.objects.filter(term_folded="tnhh").update(
+        expansions="công ty trách nhiệm hữu hạn"
+    )  # staff's
+    before = search.catalogue_version()
+    assert codes("xuất khẩu lao động", 1) != ["2.002027"]
+    _seed_synonyms(sender=apps.get_app_config("procedures"))
+    assert search.catalogue_version() != before  # the cached rules are rebuilt
+    assert codes("xuất khẩu lao động", 1) == ["2.002027"]
+    assert SearchSynonym.objects.get(term_folded="tnhh").expansions == "công ty trách nhiệm hữu hạn"  # kept

@@ -61,7 +61,12 @@ def test_fillers_are_removed_but_never_everything():
 
 
 def test_a_query_is_split_where_the_catalogue_keeps_words_together():
-    names = [" doi giay phep lai xe ", " cap giay phep kinh doanh ", " gia han giay phep ", " dao tao lai xe "]
+    names = [
+        " doi giay phep lai xe ",
+        " cap giay phep kinh doanh ",
+        " gia han giay phep ",
+        " dao tao lai xe ",
+    ]
     names += [" doi giay to ", " xe qua cau ", " sat hach lai xe "]
     vocab = spelling.build_vocabulary(names * 2)  # "giay phep" 6, "lai xe" 6, "doi giay" 4, "phep lai" 2
     words = ["doi", "giay", "phep", "lai", "xe", "qua", "han"]
