@@ -153,3 +153,9 @@ def test_stack_and_compose_run_the_same_commands(compose, procfile):
     assert "celery -A portal beat" in procfile["beat"]
     for name in ("web", "worker", "beat"):
         assert procfile[name].startswith(".venv/bin/python scripts/stack.py wait && exec "), name
+
+
+def test_pages_come_before_tasks_where_they_share_the_cores(compose, procfile):
+    # compose: a CPU weight below web's default of 1024; the stack: a lower priority.
+    assert compose["services"]["worker"]["cpu_shares"] < compose["services"]["web"].get("cpu_shares", 1024)
+    assert " exec nice -n 10 .venv/bin/celery -A portal worker" in procfile["worker"]
