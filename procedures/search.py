@@ -667,13 +667,11 @@ def _vocabulary() -> spelling.Vocabulary:
     return per_version("vocabulary", build, daily=True)
 
 
-def _preferred(
-    queryset: QuerySet[Procedure], versions: list[tuple[list[str], list[list[str]]]]
-) -> ParsedQuery | None:
-    """Of ``versions`` ((words, runs), in the order preferred; spelling.shorter_levels), the first
-    that matches with every run in the name as typed (spelling.run_pattern), unless another matches at least SPECIFIC_RATIO times
-    fewer procedures (then the narrowest of those). One query counts them all; each count stops
-    at RELAX_COUNT_CAP."""
+def _preferred(queryset: QuerySet[Procedure], versions: list[spelling.Version]) -> ParsedQuery | None:
+    """Of ``versions`` (in the order preferred; spelling.shorter_levels), the first that matches
+    with every run in the name as typed (spelling.run_pattern), unless another matches at least
+    SPECIFIC_RATIO times fewer procedures (then the narrowest of those). One query counts them
+    all; each count stops at RELAX_COUNT_CAP."""
     options, parts, params = [], [], []
     for words, runs in versions:
         option = _parsed("", words, prefix=False)
@@ -747,10 +745,10 @@ def relax(queryset: QuerySet[Procedure], parsed: ParsedQuery) -> ParsedQuery | N
     for level in spelling.shorter_levels(kept, vocab, _synonym_phrases()):
         if queries >= MAX_RELAXATIONS:
             break
-        fresh = [(kept, runs) for kept, runs in level if kept and tuple(kept) not in tried]
+        fresh = [version for version in level if version[0] and tuple(version[0]) not in tried]
         if not fresh:
             continue
-        tried.update(tuple(kept) for kept, _runs in fresh)
+        tried.update(tuple(version[0]) for version in fresh)
         queries += 1
         if found := _preferred(queryset, fresh):
             return explained(found)

@@ -272,12 +272,14 @@ MAX_PER_LEVEL = 12  # versions tried together with the same number of units left
 RUN_GAP = 1  # words a name may have between two units of a run
 
 
+# A version of a query: the words it keeps, and its runs (each a list of units, each a list of words).
+Version = tuple[list[str], list[list[list[str]]]]
+
+
 def run_pattern(run: list[list[str]]) -> str:
     """A regular expression for a run in a search text (folded words between single spaces)."""
-    gap = f"(?: [a-z0-9]+){{0,{RUN_GAP}}}"
-    return (
-        " " + gap.join(" ".join(unit) if i == 0 else " " + " ".join(unit) for i, unit in enumerate(run)) + " "
-    )
+    gap = f"(?: [a-z0-9]+){{0,{RUN_GAP}}} "
+    return " " + gap.join(" ".join(unit) for unit in run) + " "
 
 
 def shorter_levels(words: list[str], vocab: Vocabulary, phrases: set[tuple[str, ...]]):
@@ -305,7 +307,7 @@ def shorter_levels(words: list[str], vocab: Vocabulary, phrases: set[tuple[str, 
         for combo in itertools.combinations(range(n), dropped):
             levels.setdefault((sum(is_phrase[k] for k in combo), dropped), []).append(combo)
 
-    def version(combo: tuple[int, ...]) -> tuple[list[str], list[list[list[str]]]]:
+    def version(combo: tuple[int, ...]) -> Version:
         kept, runs, run = [], [], []
         for j, unit in enumerate(parts):
             if j in combo or is_phrase[j]:
@@ -321,10 +323,3 @@ def shorter_levels(words: list[str], vocab: Vocabulary, phrases: set[tuple[str, 
     for level in sorted(levels):
         combos = sorted(levels[level], key=lambda combo: [-k for k in sorted(combo, reverse=True)])
         yield [version(combo) for combo in combos[:MAX_PER_LEVEL]]
-
-
-def shorter_versions(words: list[str], vocab: Vocabulary, phrases: set[tuple[str, ...]]):
-    """The words of every version of ``shorter_levels``, one after another."""
-    for level in shorter_levels(words, vocab, phrases):
-        for kept, _runs in level:
-            yield kept
